@@ -1,0 +1,19 @@
+// custom-elements.json documents the public API (attributes, events, parts, CSS properties)
+// from the JSDoc on each element; editors and IDEs read it.
+export default {
+  globs: ['src/**/*.ts'],
+  exclude: ['src/core/i18n/[a-z][a-z].ts'],
+  litelement: true,
+  outdir: '.',
+  plugins: [
+    {
+      // The analyzer also guesses event names from `dispatchEvent(new X(arg))`; only the documented
+      // `civic-*` events are public.
+      name: 'documented-events-only',
+      packageLinkPhase({ customElementsManifest }) {
+        for (const mod of customElementsManifest.modules)
+          for (const d of mod.declarations ?? []) if (d.events) d.events = d.events.filter((e) => e.name?.startsWith('civic-'));
+      },
+    },
+  ],
+};

@@ -1,0 +1,84 @@
+import path from 'node:path'
+
+/** Everything the server reads from the environment, parsed once. */
+export interface Config {
+  port: number
+  host: string
+  /** PostgreSQL when set; otherwise SQLite in dataDir. */
+  databaseUrl?: string
+  dataDir: string
+  /** When unset a token is generated at first start and kept in the secrets table. */
+  adminToken?: string
+  /** Fastify's trustProxy: true, a hop count, or a list of addresses/CIDRs. */
+  trustProxy: boolean | number | string[]
+  rateLimit: { ipPerMin: number; participantPerMin: number }
+  seed: boolean
+  demo: boolean
+  demoNgoPort: number
+  demoOrigins: string[]
+  /** HS256 key of the seeded demo site's identity. Demo only: never use it for a real site. */
+  demoIdentitySecret: string
+  logLevel: string
+  /** Where the built client bundle (loader + chunks) lives. */
+  cdnDir: string
+  demoDir: string
+  sseHeartbeatMs: number
+  /** Live updates are coalesced to at most one publish per poll per this interval. */
+  liveMinIntervalMs: number
+  /** Most votes written in one transaction. */
+  writerMaxBatch: number
+}
+
+export const DEMO_IDENTITY_SECRET = 'riverton-demo-identity-secret-NOT-FOR-PRODUCTION'
+
+const root = path.resolve(import.meta.dirname, '..')
+
+function bool (v: string | undefined, dflt: boolean): boolean {
+  if (v === undefined || v === '') return dflt
+  return !/^(0|false|no|off)$/i.test(v.trim())
+}
+
+function int (name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined || v === '') return dflt
+  const n = Number(v)
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`)
+  return Math.floor(n)
+}
+
+function trustProxy (v: string | undefined): Config['trustProxy'] {
+  if (v === undefined || v === '' || /^(0|false|no|off)$/i.test(v)) return false
+  if (/^(1|true|yes|on)$/i.test(v)) return true
+  if (/^\d+$/.test(v)) return Number(v)
+  return v.split(',').map(s => s.trim()).filter(Boolean)
+}
+
+function list (v: string | undefined): string[] {
+  return (v ?? '').split(',').map(s => s.trim()).filter(Boolean)
+}
+
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const port = int('PORT', env.PORT, 8080)
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    adminToken: env.ADMIN_TOKEN || undefined,
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    rateLimit: {
+      ipPerMin: int('RATE_LIMIT_IP_PER_MIN', env.RATE_LIMIT_IP_PER_MIN, 600),
+      participantPerMin: int('RATE_LIMIT_PARTICIPANT_PER_MIN', env.RATE_LIMIT_PARTICIPANT_PER_MIN, 30)
+    },
+    seed: bool(env.SEED, true),
+    demo: bool(env.DEMO, env.NODE_ENV !== 'production'),
+    demoNgoPort: int('DEMO_NGO_PORT', env.DEMO_NGO_PORT, port === 0 ? 0 : port + 1),
+    demoOrigins: list(env.DEMO_ORIGINS),
+    demoIdentitySecret: env.DEMO_IDENTITY_SECRET || DEMO_IDENTITY_SECRET,
+    logLevel: env.LOG_LEVEL || 'info',
+    cdnDir: path.resolve(env.CDN_DIR || path.join(root, 'dist/cdn')),
+    demoDir: path.resolve(env.DEMO_DIR || path.join(root, 'demo')),
+    sseHeartbeatMs: int('SSE_HEARTBEAT_MS', env.SSE_HEARTBEAT_MS, 15_000),
+    liveMinIntervalMs: int('LIVE_MIN_INTERVAL_MS', env.LIVE_MIN_INTERVAL_MS, 250),
+    writerMaxBatch: Math.max(1, int('WRITER_MAX_BATCH', env.WRITER_MAX_BATCH, 256))
+  }
+}

@@ -1,0 +1,72 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import pg from 'pg'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import type { DB } from './schema.ts'
+import { migrationProvider } from './migrations/index.ts'
+
+export type DialectName = 'sqlite' | 'postgres'
+
+export interface Database {
+  kysely: Kysely<DB>
+  dialect: DialectName
+  close (): Promise<void>
+}
+
+export interface OpenOptions {
+  /** postgres://… selects PostgreSQL. */
+  databaseUrl?: string
+  /** SQLite: the file is `<dataDir>/civic.sqlite`. */
+  dataDir?: string
+  /** PostgreSQL: use this schema (created if missing) via search_path; tests use one per run. */
+  schema?: string
+  poolSize?: number
+}
+
+export const SQLITE_FILE = 'civic.sqlite'
+
+export function openDatabase (opts: OpenOptions): Database {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts)
+  const dir = opts.dataDir ?? './data'
+  fs.mkdirSync(dir, { recursive: true })
+  const sqlite = new SQLite(path.join(dir, SQLITE_FILE))
+  sqlite.pragma('journal_mode = WAL')
+  // FULL: the WAL is fsynced at every commit, so an acknowledged vote survives a power cut.
+  sqlite.pragma('synchronous = FULL')
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('foreign_keys = ON')
+  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return { kysely, dialect: 'sqlite', close: () => kysely.destroy() }
+}
+
+function openPostgres (url: string, opts: OpenOptions): Database {
+  const schema = opts.schema
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`)
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {})
+  })
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {})
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return { kysely, dialect: 'postgres', close: () => kysely.destroy() }
+}
+
+export async function migrateToLatest (db: Database, schema?: string): Promise<void> {
+  if (schema && db.dialect === 'postgres') await sql`create schema if not exists ${sql.id(schema)}`.execute(db.kysely)
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: migrationProvider,
+    ...(schema && db.dialect === 'postgres' ? { migrationTableSchema: schema } : {})
+  })
+  const { error, results } = await migrator.migrateToLatest()
+  const failed = results?.find(r => r.status === 'Error')
+  if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error })
+}
+
+/** A trivial round trip, for /health. */
+export async function ping (db: Database): Promise<void> {
+  await sql`select 1`.execute(db.kysely)
+}

@@ -1,0 +1,9 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import * as m001 from './001_initial.ts'
+
+/** In-code provider: migrations ship inside the bundle, no directory scanning at runtime. */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations (): Promise<Record<string, Migration>> {
+    return { '001_initial': m001 }
+  }
+}

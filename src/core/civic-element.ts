@@ -1,0 +1,125 @@
+import { LitElement, html, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { ApiClient, errorMessage } from './api-client.ts';
+import { configContext, type CivicConfig } from './config-context.ts';
+import { pageDefaults } from './page-defaults.ts';
+import { baseLanguage, en, isRtl, loadTranslation, resolveLocale, type Translation } from './i18n/index.ts';
+import { base } from './styles/tokens.ts';
+
+const clients: Record<string, ApiClient> = {};
+
+/** Fired when a widget falls into its error state, so a host page can log it. */
+export class CivicErrorEvent extends Event {
+  constructor(readonly error: unknown) {
+    super('civic-error', { bubbles: true, composed: true });
+  }
+}
+
+/**
+ * The base of every widget: resolves the backend (attribute > `<civic-config>` > the loader's
+ * `data-api` > the script's own origin), the locale and direction, and keeps every failure
+ * inside the widget as a localized error state with a retry — never in the host page.
+ * @fires civic-error - CivicErrorEvent, when the widget falls into its error state.
+ */
+export abstract class CivicElement extends LitElement {
+  static styles: CSSResultGroup = [base];
+
+  /** Backend URL; overrides `<civic-config>` and the script tag's `data-api`. */
+  @property() api?: string;
+  /** The host site's signed login token, for "verified residents only" content. */
+  @property({ attribute: 'identity-token' }) identityToken?: string;
+  /** Called when the widget needs the host's login token; may return a promise. */
+  @property({ attribute: false }) getIdentityToken?: CivicConfig['getIdentityToken'];
+  /** Colour scheme: `light` (default), `dark`, or `auto` to follow the reader's system. */
+  @property({ reflect: true }) theme?: 'light' | 'dark' | 'auto';
+
+  @consume({ context: configContext, subscribe: true })
+  @state()
+  protected config?: CivicConfig;
+
+  @state() protected t: Translation = en;
+  @state() protected failure?: unknown;
+  @state() protected loaded = false;
+  /** The locale used for text and Intl formatting: the page's, if we have its translation. */
+  protected locale = 'en';
+  private loadKey?: string;
+
+  /** What identifies the content to load (e.g. the poll id); a change reloads. */
+  protected abstract contentKey(): string | undefined;
+  /** Loads the content; a rejection becomes the error state. */
+  protected abstract fetchContent(): Promise<void>;
+  protected abstract renderContent(): TemplateResult;
+
+  get client(): ApiClient {
+    const url = this.api || this.config?.api || pageDefaults().api || new URL(import.meta.url).origin;
+    return (clients[url] ??= new ApiClient(url));
+  }
+
+  protected async identity(): Promise<string | undefined> {
+    const c = this.config;
+    return this.identityToken ?? c?.identityToken ?? (await (this.getIdentityToken ?? c?.getIdentityToken)?.());
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    const wanted = resolveLocale(this);
+    this.locale = baseLanguage(wanted) === wanted.toLowerCase().split('-')[0] ? wanted : 'en';
+    this.guard(loadTranslation(this.locale).then((t) => (this.t = t)));
+  }
+
+  protected willUpdate(changed: PropertyValues) {
+    super.willUpdate(changed);
+    const key = this.client.base + ' ' + this.contentKey();
+    if (key !== this.loadKey) {
+      this.loadKey = key;
+      this.reload();
+    }
+  }
+
+  /** Shows the skeleton and loads again: the error state's retry. */
+  protected reload() {
+    this.failure = undefined;
+    this.loaded = false;
+    this.guard(this.fetchContent().then(() => (this.loaded = true)));
+  }
+
+  /** Runs async work so that a failure ends in the error state, never as an unhandled rejection. */
+  protected guard(work: Promise<unknown>) {
+    work.catch((e) => this.fail(e));
+  }
+
+  protected fail(e: unknown) {
+    this.failure = e;
+    this.dispatchEvent(new CivicErrorEvent(e));
+  }
+
+  // Lit rethrows render errors asynchronously, where the host page would see them.
+  protected scheduleUpdate() {
+    try {
+      return super.scheduleUpdate();
+    } catch (e) {
+      if (this.failure) return console.error(e); // the error state itself failed: stay quiet
+      this.fail(e);
+    }
+  }
+
+  protected render() {
+    const busy = !this.loaded && !this.failure;
+    return html`<div part="base" class="base" lang=${this.locale} dir=${isRtl(this.locale) ? 'rtl' : 'ltr'} aria-busy=${busy}>
+      ${this.failure
+        ? this.renderError(this.failure, () => this.reload())
+        : busy
+          ? html`<div part="skeleton" class="skeleton" role="status"><span class="sr">${this.t.loading}</span></div>`
+          : this.renderContent()}
+    </div>`;
+  }
+
+  /** A localized message with a retry; used for load failures and by widgets for failed actions. */
+  protected renderError(e: unknown, retry: () => void) {
+    return html`<div part="error" class="error" role="alert">
+      <p>${errorMessage(this.t, e)}</p>
+      <button part="retry" type="button" @click=${retry}>${this.t.retry}</button>
+    </div>`;
+  }
+}

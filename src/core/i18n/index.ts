@@ -1,0 +1,61 @@
+import type { Plural, Translation } from './translation.ts';
+import { en } from './en.ts';
+
+export type { Plural, Translation };
+export { en };
+
+/** Only English ships in the widget chunk; the others load when a page asks for them. */
+const lazy: Record<string, () => Promise<Translation>> = {
+  fr: () => import('./fr.ts').then((m) => m.fr),
+  de: () => import('./de.ts').then((m) => m.de),
+  es: () => import('./es.ts').then((m) => m.es),
+  nl: () => import('./nl.ts').then((m) => m.nl),
+  ar: () => import('./ar.ts').then((m) => m.ar),
+};
+const cache: Record<string, Promise<Translation>> = {};
+
+export const supported = ['en', ...Object.keys(lazy)];
+
+/** The element's `lang`, then the closest `[lang]` ancestor (across shadow roots), then `<html lang>`. */
+export function resolveLocale(el: Element): string {
+  for (let n: Node | null = el; n; n = n.parentNode ?? (n as ShadowRoot).host ?? null) {
+    const lang = (n as Element).getAttribute?.('lang');
+    if (lang) return lang;
+  }
+  return 'en';
+}
+
+/** The best bundled language for a BCP 47 tag: `fr-BE` → fr; anything unknown → en. */
+export const baseLanguage = (locale: string) => {
+  const base = locale.toLowerCase().split('-')[0];
+  return base in lazy ? base : 'en';
+};
+
+export const isRtl = (locale: string) => /^(ar|he|fa|ur)\b/i.test(locale);
+
+export function loadTranslation(locale: string): Promise<Translation> {
+  const base = baseLanguage(locale);
+  return base === 'en' ? Promise.resolve(en) : (cache[base] ??= lazy[base]());
+}
+
+/** Fills `{name}` placeholders. */
+export const fill = (s: string, vars: Record<string, string | number>) =>
+  s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+
+/** Chooses the plural form for n and fills `{n}` with n formatted for the locale. */
+export const plural = (p: Plural, n: number, locale: string) =>
+  fill(p[new Intl.PluralRules(locale).select(n)] ?? p.other, { n: n.toLocaleString(locale) });
+
+/** "in 3 days", "in 2 hours": the largest unit that is at least one. */
+export function relative(ms: number, locale: string): string {
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['day', 864e5],
+    ['hour', 36e5],
+    ['minute', 6e4],
+  ];
+  const [unit, size] = units.find(([, s]) => Math.abs(ms) >= s) ?? units[2];
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.round(ms / size), unit);
+}
+
+export const formatDate = (iso: string, locale: string) =>
+  new Date(iso).toLocaleDateString(locale, { dateStyle: 'long' } as Intl.DateTimeFormatOptions);

@@ -1,0 +1,62 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+const FALLBACK_POLL_MS = 15_000;
+
+/**
+ * Live updates over Server-Sent Events. EventSource reconnects by itself and resumes with
+ * Last-Event-ID; where it is missing or keeps failing, we poll instead.
+ */
+export class LiveUpdates<T> implements ReactiveController {
+  private source?: EventSource;
+  private timer?: ReturnType<typeof setInterval>;
+  private url?: string;
+
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly onData: (data: T) => void,
+    private readonly poll: () => unknown,
+    private readonly event = 'results',
+  ) {
+    host.addController(this);
+  }
+
+  /** Follows url; calling again with the same url keeps the stream, with undefined stops it. */
+  follow(url?: string) {
+    if (url === this.url) return;
+    this.stop();
+    this.url = url;
+    if (!url) return;
+    if (!globalThis.EventSource) return this.fallback();
+    const es = (this.source = new EventSource(url));
+    es.addEventListener(this.event, (e) => {
+      try {
+        this.onData(JSON.parse((e as MessageEvent).data));
+      } catch {
+        /* a malformed event is skipped; the next one carries the whole state again */
+      }
+    });
+    // CLOSED after an error means the browser gave up (e.g. a proxy that kills streams).
+    es.onerror = () => es.readyState === 2 && this.fallback();
+  }
+
+  private fallback() {
+    this.source?.close();
+    this.timer ??= setInterval(() => this.poll(), FALLBACK_POLL_MS);
+  }
+
+  private stop() {
+    this.source?.close();
+    clearInterval(this.timer);
+    this.source = this.timer = undefined;
+  }
+
+  hostConnected() {
+    const url = this.url;
+    this.url = undefined;
+    this.follow(url);
+  }
+
+  hostDisconnected() {
+    this.stop();
+  }
+}

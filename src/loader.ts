@@ -1,0 +1,46 @@
+/**
+ * The one script tag: `<script type="module" src=".../civic.js" data-api="https://api.example">`.
+ * Finds `<civic-*>` elements and CMS-safe `<div data-civic="…">` placeholders, now and later,
+ * and imports only the widgets present. Importing nothing else keeps it under 1 KB.
+ */
+import { pageDefaults } from './core/page-defaults.ts';
+
+const widgets: Record<string, () => Promise<unknown>> = {
+  poll: () => import('./widgets/poll/define.ts'),
+};
+const loaded: Record<string, Promise<unknown>> = {};
+let config: Promise<unknown> | undefined;
+const FLAG = Symbol.for('civic-widgets.loader');
+const g = globalThis as Record<symbol, unknown>;
+
+/** `<div data-civic="poll" data-poll="ID" data-lang="fr">` gets a `<civic-poll poll="ID" lang="fr">` inside it. */
+function upgrade(div: HTMLElement) {
+  const name = div.dataset.civic!;
+  if (!widgets[name] || div.querySelector(':scope > civic-' + name)) return;
+  const el = document.createElement('civic-' + name);
+  for (const [k, v] of Object.entries(div.dataset))
+    if (k !== 'civic') el.setAttribute(k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()), v!);
+  div.append(el);
+}
+
+function scan(root: ParentNode) {
+  root.querySelectorAll<HTMLElement>('[data-civic]').forEach(upgrade);
+  // A <civic-config> must be defined before the widgets inside it ask it for their settings.
+  if (!config && root.querySelector('civic-config')) config = import('./core/define-config.ts');
+  for (const name in widgets)
+    if (root.querySelector('civic-' + name))
+      loaded[name] ??= Promise.resolve(config)
+        .then(widgets[name])
+        .catch((e) => console.error('civic-widgets: could not load ' + name, e));
+}
+
+if (!g[FLAG]) {
+  g[FLAG] = 1;
+  const me = [...document.querySelectorAll('script')].find((s) => s.src === import.meta.url);
+  pageDefaults().api ??= me?.dataset.api || new URL(import.meta.url).origin;
+  scan(document);
+  // Widgets added later (single-page apps, infinite scroll) are picked up as they arrive.
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) if (n instanceof Element) scan(n.parentNode ?? n);
+  }).observe(document.documentElement, { childList: true, subtree: true });
+}

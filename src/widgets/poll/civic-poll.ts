@@ -1,0 +1,280 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ApiError } from '../../core/api-client.ts';
+import { CivicElement } from '../../core/civic-element.ts';
+import { fill, formatDate, plural, relative } from '../../core/i18n/index.ts';
+import { LiveUpdates } from '../../core/live.ts';
+import { forgetParticipant, participant, storedParticipant } from '../../core/participant.ts';
+import { pollStyles } from './civic-poll.styles.ts';
+import type { PollResults, PollView, VoteResponse } from './poll.types.ts';
+import { renderResults } from './poll-results.ts';
+
+/** Fired after a vote is counted by the server. */
+export class CivicVoteEvent extends Event {
+  constructor(
+    readonly poll: string,
+    readonly choices: string[],
+  ) {
+    super('civic-vote', { bubbles: true, composed: true });
+  }
+}
+
+/**
+ * A poll: single choice, multiple choice or ranked, with honest live results.
+ *
+ * @tagname civic-poll
+ * @summary Embeddable poll with accessible results.
+ * @event civic-vote - CivicVoteEvent, after the server counted a vote.
+ * @event civic-error - CivicErrorEvent, when the poll cannot be shown.
+ * @csspart base - The widget's box.
+ * @csspart question - The question heading.
+ * @csspart form - The voting form.
+ * @csspart option - One option (label and input, or a ranking row).
+ * @csspart submit - The vote button.
+ * @csspart results - The results section.
+ * @csspart result - One result row.
+ * @csspart error - An error message with its retry button.
+ * @cssproperty --civic-color-accent - Buttons, focus rings and bars.
+ * @cssproperty --civic-color-text - Text colour.
+ * @cssproperty --civic-color-surface - Background.
+ * @cssproperty --civic-color-border - Borders and the skeleton.
+ * @cssproperty --civic-radius - Corner radius.
+ * @cssproperty --civic-space - Inner spacing.
+ * @cssproperty --civic-min-block-size - Height reserved while loading.
+ * @cssproperty --civic-poll-bar-color - Result bars.
+ * @cssproperty --civic-poll-bar-track - The empty part of result bars.
+ */
+export class CivicPoll extends CivicElement {
+  static styles = [CivicElement.styles, pollStyles];
+
+  /** The poll's id. */
+  @property() poll?: string;
+  /** Level of the question heading, to fit the host page's outline. */
+  @property({ attribute: 'heading-level', type: Number }) headingLevel = 2;
+
+  @state() private data?: PollView;
+  /** Chosen option ids; for ranked polls, all options in the resident's order. */
+  @state() private selection: string[] = [];
+  @state() private editing = false;
+  @state() private sending = false;
+  @state() private actionError?: unknown;
+  @state() private announcement = '';
+  /** Server clock minus ours: "time left" must not trust the device clock. */
+  private skew = 0;
+  /** Reused when a resident retries the same vote, so the server counts it once. */
+  private voteKey?: string;
+  private ticker?: ReturnType<typeof setInterval>;
+  private live = new LiveUpdates<PollResults>(
+    this,
+    (r) => this.data && r.version > (this.data.results?.version ?? -1) && (this.data = { ...this.data, results: r }),
+    () => this.refresh().catch(() => {}),
+  );
+
+  connectedCallback() {
+    super.connectedCallback();
+    // Re-render "closes in …" and notice the moment the poll opens or closes.
+    this.ticker = setInterval(() => {
+      const d = this.data;
+      const edge = d?.status === 'open' ? d.closesAt : d?.status === 'scheduled' ? d.opensAt : null;
+      if (edge && Date.parse(edge) <= this.now()) this.refresh().catch(() => {});
+      this.requestUpdate();
+    }, 30_000);
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    clearInterval(this.ticker);
+  }
+
+  protected contentKey() {
+    return this.poll;
+  }
+
+  protected async fetchContent() {
+    if (!this.poll) throw new ApiError(404, 'NOT_FOUND');
+    await this.refresh();
+  }
+
+  private async refresh() {
+    const d = await this.client.get<PollView>(`v1/polls/${encodeURIComponent(this.poll!)}`, {
+      participant: storedParticipant(this.client),
+    });
+    this.skew = Date.parse(d.serverTime) - Date.now();
+    if (!this.editing) this.selection = d.myVote?.choices ?? (d.type === 'ranked' ? d.options.map((o) => o.id) : []);
+    this.data = d;
+    const token = storedParticipant(this.client);
+    this.live.follow(
+      d.status === 'open' && d.results
+        ? this.client.url(`v1/polls/${encodeURIComponent(d.id)}/live` + (token ? `?participant=${encodeURIComponent(token)}` : ''))
+        : undefined,
+    );
+  }
+
+  private now() {
+    return Date.now() + this.skew;
+  }
+
+  protected renderContent() {
+    const d = this.data!;
+    const t = this.t.poll;
+    const voting = d.status === 'open' && (!d.myVote || this.editing);
+    return html`
+      <div part="question" class="q" id="q" role="heading" aria-level=${this.headingLevel}>${d.question}</div>
+      ${d.description ? html`<p>${d.description}</p>` : nothing}
+      <p class="muted">${this.statusText(d)}${d.verifiedOnly ? html` ${t.verifiedOnly}` : nothing}</p>
+      ${voting ? this.renderForm(d) : this.renderVoted(d)}
+      ${renderResults(d, this.t, this.locale, this.headingLevel + 1)}
+    `;
+  }
+
+  private statusText(d: PollView) {
+    const t = this.t.poll;
+    const until = (iso: string) => relative(Date.parse(iso) - this.now(), this.locale);
+    if (d.status === 'closed')
+      return d.closesAt && Date.parse(d.closesAt) <= this.now()
+        ? fill(t.closedOn, { date: formatDate(d.closesAt, this.locale) })
+        : t.closed;
+    if (d.status === 'scheduled' && d.opensAt) return fill(t.opensIn, { when: until(d.opensAt) });
+    return d.closesAt ? fill(t.closesIn, { when: until(d.closesAt) }) : '';
+  }
+
+  private renderForm(d: PollView) {
+    const t = this.t.poll;
+    const max = d.maxChoices ?? d.options.length;
+    const ranked = d.type === 'ranked';
+    const hint = ranked ? t.rankHint : d.type === 'multiple' ? plural(t.chooseUpTo, max, this.locale) : '';
+    return html`<form part="form" @submit=${this.submit} @focusin=${this.warmUp}>
+      <fieldset aria-labelledby="q" aria-describedby="hint">
+        <p id="hint" class="muted">${hint}</p>
+        ${ranked ? this.renderRanking(d, max) : this.renderChoices(d, max)}
+      </fieldset>
+      ${this.actionError ? this.renderError(this.actionError, () => this.submit()) : nothing}
+      <div class="actions">
+        <button part="submit" class="primary" ?disabled=${this.sending || !this.selection.length}>
+          ${d.myVote ? t.update : t.vote}
+        </button>
+        ${this.editing
+          ? html`<button type="button" @click=${() => ((this.editing = false), this.refresh().catch(() => {}))}>
+              ${t.cancel}
+            </button>`
+          : nothing}
+      </div>
+    </form>`;
+  }
+
+  private renderChoices(d: PollView, max: number) {
+    const multiple = d.type === 'multiple';
+    return d.options.map((o) => {
+      const on = this.selection.includes(o.id);
+      return html`<label part="option" class="opt">
+        <input
+          type=${multiple ? 'checkbox' : 'radio'}
+          name="choice"
+          .checked=${on}
+          ?disabled=${multiple && !on && this.selection.length >= max}
+          @change=${() => this.pick(o.id, multiple)}
+        />
+        <span>${o.label}</span>
+      </label>`;
+    });
+  }
+
+  private renderRanking(d: PollView, max: number) {
+    const t = this.t.poll;
+    const label = (id: string) => d.options.find((o) => o.id === id)?.label ?? id;
+    const last = this.selection.length - 1;
+    return html`<ol class="rank">
+        ${this.selection.map(
+          (id, i) => html`<li part="option" class=${i < max ? '' : 'out'}>
+            <span class="pos" aria-hidden="true">${i + 1}</span>
+            <span class="grow">${label(id)}</span>
+            <button type="button" class="mv up" aria-label=${fill(t.moveUp, { label: label(id) })}
+              aria-disabled=${i === 0} @click=${() => this.move(i, -1, label(id))}>↑</button>
+            <button type="button" class="mv down" aria-label=${fill(t.moveDown, { label: label(id) })}
+              aria-disabled=${i === last} @click=${() => this.move(i, 1, label(id))}>↓</button>
+          </li>`,
+        )}
+      </ol>
+      <p class="sr" role="status">${this.announcement}</p>`;
+  }
+
+  private pick(id: string, multiple: boolean) {
+    const s = this.selection;
+    this.selection = multiple ? (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]) : [id];
+    this.voteKey = undefined;
+  }
+
+  private async move(i: number, by: number, label: string) {
+    const j = i + by;
+    if (j < 0 || j >= this.selection.length) return;
+    const s = [...this.selection];
+    [s[i], s[j]] = [s[j], s[i]];
+    this.selection = s;
+    this.voteKey = undefined;
+    this.announcement = fill(this.t.poll.movedTo, { label, n: j + 1 });
+    await this.updateComplete;
+    // Keep the keyboard on the moved option, so pressing again keeps moving it.
+    this.renderRoot.querySelectorAll<HTMLElement>(by < 0 ? '.up' : '.down')[j]?.focus();
+  }
+
+  /** Fetches a participant token while the resident is still choosing, so voting is one round trip. */
+  private warmUp() {
+    participant(this.client).catch(() => {});
+  }
+
+  private async submit(e?: Event) {
+    e?.preventDefault();
+    const d = this.data;
+    if (!d || this.sending) return;
+    this.sending = true;
+    this.actionError = undefined;
+    const max = d.type === 'ranked' ? (d.maxChoices ?? d.options.length) : d.options.length;
+    const choices = this.selection.slice(0, max);
+    try {
+      const vote = async () =>
+        this.client.post<VoteResponse>(
+          `v1/polls/${encodeURIComponent(d.id)}/votes`,
+          { choices },
+          {
+            participant: await participant(this.client),
+            identity: d.verifiedOnly ? await this.identity() : undefined,
+            key: (this.voteKey ??= crypto.randomUUID()),
+          },
+        );
+      const res = await vote().catch((err: ApiError) => {
+        if (err.code !== 'PARTICIPANT_INVALID') throw err;
+        forgetParticipant(this.client); // a token from another server or a reset secret: start afresh
+        this.voteKey = undefined;
+        return vote();
+      });
+      this.voteKey = undefined;
+      this.editing = false;
+      this.data = { ...d, myVote: res.vote, results: res.results ?? d.results };
+      this.dispatchEvent(new CivicVoteEvent(d.id, choices));
+      await this.refresh().catch(() => {}); // picks up results that only a voter may see, and live updates
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('.thanks')?.focus();
+    } catch (err) {
+      this.actionError = err;
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  private renderVoted(d: PollView) {
+    if (!d.myVote) return nothing;
+    return html`<p part="thanks" class="thanks" tabindex="-1">${this.t.poll.thanks}</p>
+      ${d.status === 'open' && d.allowChange
+        ? html`<button type="button" part="change" @click=${() => (this.editing = true)}>${this.t.poll.change}</button>`
+        : nothing}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'civic-poll': CivicPoll;
+  }
+  interface GlobalEventHandlersEventMap {
+    'civic-vote': CivicVoteEvent;
+  }
+}

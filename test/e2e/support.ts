@@ -1,0 +1,101 @@
+// Helpers for end-to-end tests (node:test + playwright-core) against the real server,
+// its real database and Debian's Chromium.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumArgs, ensureChromium } from '../../scripts/chromium.mjs';
+import { freePort, spawnServer, type SpawnedServer } from '../../scripts/test-server.mjs';
+
+export interface TestServer {
+  /** The server's own origin, e.g. http://127.0.0.1:41234 (demo pages at /, the bundle at /civic.js). */
+  url: string;
+  /** The second origin serving demo/ngo/ (DEMO_NGO_PORT). */
+  ngoUrl: string;
+  adminToken: string;
+  /** Stops the server and deletes its temporary data. */
+  stop(): Promise<void>;
+  /** Stops and starts the server again on the same ports and data, e.g. to test persistence. */
+  restart(): Promise<void>;
+}
+
+/**
+ * Starts `node --import tsx server/server.ts` with the demo (DEMO=1, SEED=1) on free ports.
+ * Data goes to a temporary DATA_DIR unless env.DATABASE_URL is given. env overrides anything.
+ */
+export async function startServer({ env = {} }: { env?: Record<string, string | undefined> } = {}): Promise<TestServer> {
+  const [port, ngoPort] = [await freePort(), await freePort()];
+  const adminToken = env.ADMIN_TOKEN ?? 'e2e-admin-token';
+  const dataDir = env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'civic-e2e-'));
+  // Both spellings of loopback, so a test may use either host name.
+  const origins = [port, ngoPort].flatMap((p) => [`http://localhost:${p}`, `http://127.0.0.1:${p}`]);
+  const fullEnv = {
+    DATA_DIR: dataDir,
+    ADMIN_TOKEN: adminToken,
+    DEMO: '1',
+    SEED: '1',
+    DEMO_NGO_PORT: String(ngoPort),
+    DEMO_ORIGINS: origins.join(','),
+    ...env,
+  };
+  let server: SpawnedServer;
+  const start = async () => {
+    server = await spawnServer({ port, env: fullEnv });
+  };
+  await start().catch((err) => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    ngoUrl: `http://127.0.0.1:${ngoPort}`,
+    adminToken,
+    async stop() {
+      await server.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async restart() {
+      await server.stop();
+      await start();
+    },
+  };
+}
+
+/** Headless Debian Chromium with the project's standard flags (scripts/chromium.mjs). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: ensureChromium(), args: chromiumArgs });
+}
+
+export interface PageError {
+  kind: 'pageerror' | 'console' | 'unhandledrejection' | 'csp';
+  message: string;
+}
+
+/**
+ * Records everything that went wrong in a page: uncaught errors, console.error, unhandled
+ * promise rejections and Content-Security-Policy violations. Call before page.goto; the
+ * returned array fills as the page runs, so a test ends with `assert.deepEqual(errors, [])`.
+ */
+export async function collectPageErrors(page: Page): Promise<PageError[]> {
+  const errors: PageError[] = [];
+  page.on('pageerror', (err) => errors.push({ kind: 'pageerror', message: err.stack ?? err.message }));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push({ kind: 'console', message: `${msg.text()} (${msg.location().url})` });
+  });
+  await page.exposeFunction('__civicReportError', (kind: PageError['kind'], message: string) => {
+    errors.push({ kind, message });
+  });
+  // Events that Playwright does not surface on its own. Runs before any page script, even under strict CSP.
+  await page.addInitScript(() => {
+    const report = (kind: string, message: string) =>
+      (window as unknown as { __civicReportError?: (k: string, m: string) => Promise<void> }).__civicReportError?.(kind, message);
+    window.addEventListener('unhandledrejection', (e) => {
+      const reason = e.reason as { stack?: string } | undefined;
+      void report('unhandledrejection', String(reason?.stack ?? e.reason));
+    });
+    document.addEventListener('securitypolicyviolation', (e) => {
+      void report('csp', `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  return errors;
+}

@@ -1,0 +1,41 @@
+import { defineConfig, type Plugin } from 'vite';
+import minifyLiterals from 'rollup-plugin-minify-template-literals';
+
+const widgets = { poll: 'src/widgets/poll/define.ts' };
+
+/**
+ * Two builds from one source:
+ * - `cdn` (default): what a host page loads. `civic.js` is the loader; each widget is an entry of
+ *   its own (`poll.js`) that the loader imports on demand; Lit and the core land in shared chunks.
+ *   CSS and HTML inside Lit templates are minified too: they are most of our bytes.
+ * - `npm` (`vite build --mode npm`): ES modules for bundler users, Lit left as a peer dependency.
+ */
+export default defineConfig(({ mode }) =>
+  mode === 'npm'
+    ? {
+        build: {
+          outDir: 'dist/npm',
+          target: 'es2022',
+          lib: { entry: { index: 'src/index.ts', config: 'src/core/define-config.ts', ...widgets }, formats: ['es'] },
+          rolldownOptions: {
+            external: [/^lit/, /^@lit\//],
+            output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+          },
+        },
+      }
+    : {
+        plugins: [minifyLiterals() as Plugin],
+        build: {
+          outDir: 'dist/cdn',
+          target: 'es2022',
+          lib: { entry: { civic: 'src/loader.ts', ...widgets }, formats: ['es'] },
+          rolldownOptions: {
+            output: {
+              minify: true,
+              entryFileNames: '[name].js',
+              chunkFileNames: 'chunks/[name]-[hash].js',
+            },
+          },
+        },
+      },
+);
