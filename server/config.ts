@@ -6,6 +6,8 @@ export interface Config {
   host: string
   /** PostgreSQL when set; otherwise SQLite in dataDir. */
   databaseUrl?: string
+  /** PostgreSQL schema to live in (created if missing); default: the connection's search_path. */
+  databaseSchema?: string
   dataDir: string
   /** When unset a token is generated at first start and kept in the secrets table. */
   adminToken?: string
@@ -62,6 +64,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST || '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: env.DATABASE_SCHEMA || undefined,
     dataDir: path.resolve(env.DATA_DIR || './data'),
     adminToken: env.ADMIN_TOKEN || undefined,
     trustProxy: trustProxy(env.TRUST_PROXY),

@@ -70,3 +70,9 @@ export async function migrateToLatest (db: Database, schema?: string): Promise<v
 export async function ping (db: Database): Promise<void> {
   await sql`select 1`.execute(db.kysely)
 }
+
+/** A duplicate key, in either dialect's words. */
+export function isUniqueViolation (err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE'
+}

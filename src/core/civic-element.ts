@@ -44,6 +44,8 @@ export abstract class CivicElement extends LitElement {
   /** The locale used for text and Intl formatting: the page's, if we have its translation. */
   protected locale = 'en';
   private loadKey?: string;
+  private translation: Promise<unknown> = Promise.resolve();
+  private generation = 0;
 
   /** What identifies the content to load (e.g. the poll id); a change reloads. */
   protected abstract contentKey(): string | undefined;
@@ -65,7 +67,8 @@ export abstract class CivicElement extends LitElement {
     super.connectedCallback();
     const wanted = resolveLocale(this);
     this.locale = baseLanguage(wanted) === wanted.toLowerCase().split('-')[0] ? wanted : 'en';
-    this.guard(loadTranslation(this.locale).then((t) => (this.t = t)));
+    // A missing translation chunk is no reason to fail: English stays.
+    this.translation = loadTranslation(this.locale).then((t) => (this.t = t), () => {});
   }
 
   protected willUpdate(changed: PropertyValues) {
@@ -79,14 +82,14 @@ export abstract class CivicElement extends LitElement {
 
   /** Shows the skeleton and loads again: the error state's retry. */
   protected reload() {
+    const run = ++this.generation;
     this.failure = undefined;
     this.loaded = false;
-    this.guard(this.fetchContent().then(() => (this.loaded = true)));
-  }
-
-  /** Runs async work so that a failure ends in the error state, never as an unhandled rejection. */
-  protected guard(work: Promise<unknown>) {
-    work.catch((e) => this.fail(e));
+    // Content and its language arrive together: no flash of English before the page's language.
+    Promise.all([this.fetchContent(), this.translation]).then(
+      () => run === this.generation && (this.loaded = true),
+      (e) => run === this.generation && this.fail(e),
+    );
   }
 
   protected fail(e: unknown) {

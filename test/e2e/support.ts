@@ -17,6 +17,10 @@ export interface TestServer {
   stop(): Promise<void>;
   /** Stops and starts the server again on the same ports and data, e.g. to test persistence. */
   restart(): Promise<void>;
+  /** Stops the server but keeps its ports and data, e.g. to test a backend that is down; see resume(). */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same ports and data. */
+  resume(): Promise<void>;
 }
 
 /**
@@ -58,6 +62,12 @@ export async function startServer({ env = {} }: { env?: Record<string, string | 
       await server.stop();
       await start();
     },
+    async halt() {
+      await server.stop();
+    },
+    async resume() {
+      await start();
+    },
   };
 }
 
@@ -70,6 +80,15 @@ export interface PageError {
   kind: 'pageerror' | 'console' | 'unhandledrejection' | 'csp';
   message: string;
 }
+
+const REPORT_SCRIPT = `
+  window.addEventListener('unhandledrejection', (e) => {
+    window.__civicReportError?.('unhandledrejection', String(e.reason?.stack ?? e.reason));
+  });
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__civicReportError?.('csp', e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' (' + e.sourceFile + ':' + e.lineNumber + ')');
+  });
+`;
 
 /**
  * Records everything that went wrong in a page: uncaught errors, console.error, unhandled
@@ -85,17 +104,8 @@ export async function collectPageErrors(page: Page): Promise<PageError[]> {
   await page.exposeFunction('__civicReportError', (kind: PageError['kind'], message: string) => {
     errors.push({ kind, message });
   });
-  // Events that Playwright does not surface on its own. Runs before any page script, even under strict CSP.
-  await page.addInitScript(() => {
-    const report = (kind: string, message: string) =>
-      (window as unknown as { __civicReportError?: (k: string, m: string) => Promise<void> }).__civicReportError?.(kind, message);
-    window.addEventListener('unhandledrejection', (e) => {
-      const reason = e.reason as { stack?: string } | undefined;
-      void report('unhandledrejection', String(reason?.stack ?? e.reason));
-    });
-    document.addEventListener('securitypolicyviolation', (e) => {
-      void report('csp', `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
-    });
-  });
+  // Events that Playwright does not surface on its own; runs before any page script, even under
+  // strict CSP. A string, not a function: tsx would inject its __name helper, unknown in the page.
+  await page.addInitScript({ content: REPORT_SCRIPT });
   return errors;
 }

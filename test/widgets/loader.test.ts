@@ -33,7 +33,7 @@ describe('loader (civic.js)', () => {
     await new Promise((r) => setTimeout(r, 50));
     host.innerHTML = `<civic-poll api="${testApi()}" poll="library-hours"></civic-poll>`;
     const el = host.querySelector('civic-poll');
-    await waitUntil(() => shadowText(el).includes('closed'), 'a late widget was not loaded');
+    await waitUntil(() => /closed/i.test(shadowText(el)), 'a late widget was not loaded');
   });
 
   it('leaves divs for unknown widgets alone', async () => {

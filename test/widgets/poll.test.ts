@@ -18,6 +18,7 @@ async function createPoll(fields: Record<string, unknown> = {}) {
 
 const $ = (el: CivicPoll, sel: string) => el.shadowRoot!.querySelector<HTMLElement>(sel);
 const $$ = (el: CivicPoll, sel: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(sel)];
+const focused = (el: CivicPoll) => el.shadowRoot!.activeElement as HTMLElement | null;
 const text = (el: CivicPoll) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
 
 /** Mounts a poll and waits until it left the skeleton (content or error). */
@@ -73,8 +74,7 @@ describe('civic-poll', () => {
     const el = await mount(id);
     const event = await vote(el, ['Sunday']);
     expect(event.poll).to.equal(id);
-    await waitUntil(() => $(el, '.thanks'), 'no thank-you message');
-    expect(el.shadowRoot!.activeElement).to.equal($(el, '.thanks'));
+    await waitUntil(() => focused(el)?.classList.contains('thanks'), 'focus did not move to the thank-you message');
     const rows = $$(el, '[part=result]');
     expect(rows.map((r) => r.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([
       'Saturday 0% · 0 votes',
@@ -97,12 +97,12 @@ describe('civic-poll', () => {
     const { id } = await createPoll({ allowChange: true });
     const el = await mount(id);
     await vote(el, ['Saturday']);
-    await waitUntil(() => $(el, '[part=change]'));
+    await waitUntil(() => focused(el)?.classList.contains('thanks'));
     $(el, '[part=change]')!.click();
     await el.updateComplete;
     expect($(el, '[part=submit]')!.textContent!.trim()).to.equal('Update my vote');
     await vote(el, ['Friday']);
-    await waitUntil(() => $(el, '.thanks'));
+    await waitUntil(() => focused(el)?.classList.contains('thanks'));
     const results = (await (await fetch(`${testApi()}/v1/polls/${id}`)).json()) as PollView;
     expect(results.results!.voters).to.equal(1);
     expect(results.results!.options.find((o) => o.votes === 1)!.id).to.equal(results.options[2].id);
@@ -135,7 +135,7 @@ describe('civic-poll', () => {
     await aTimeout(0);
     expect(rows()).to.deep.equal(['Parks', 'Schools', 'Roads']);
     expect(text(el)).to.contain('Schools: position 2');
-    expect(el.shadowRoot!.activeElement).to.equal($$(el, '.up')[1]);
+    expect(focused(el) === $$(el, '.up')[1], 'focus stays on the moved option').to.equal(true);
     await expect(el).to.be.accessible();
     const counted = oneEvent(el, 'civic-vote') as Promise<CivicVoteEvent>;
     $(el, '[part=submit]')!.click();
@@ -190,7 +190,8 @@ describe('civic-poll', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('shows a localized error with a working retry when the backend is unreachable', async () => {
+  it('shows a localized error with a working retry when the backend is unreachable', async function () {
+    this.timeout(12_000);
     const errors: unknown[] = [];
     const onError = (e: Event) => errors.push(e);
     window.addEventListener('error', onError);
@@ -208,7 +209,7 @@ describe('civic-poll', () => {
       window.removeEventListener('error', onError);
       window.removeEventListener('unhandledrejection', onError);
     }
-  }).timeout(12_000);
+  });
 
   it('says when a poll does not exist, and the retry button retries', async () => {
     const el = await mount('no-such-poll');

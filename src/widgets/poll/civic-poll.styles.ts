@@ -65,6 +65,7 @@ export const pollStyles = css`
     display: flex;
     flex-wrap: wrap;
     gap: 0.5rem;
+    margin-block-end: var(--_gap);
   }
   .thanks {
     font-weight: 600;

@@ -144,8 +144,8 @@ export class CivicPoll extends CivicElement {
     const ranked = d.type === 'ranked';
     const hint = ranked ? t.rankHint : d.type === 'multiple' ? plural(t.chooseUpTo, max, this.locale) : '';
     return html`<form part="form" @submit=${this.submit} @focusin=${this.warmUp}>
-      <fieldset aria-labelledby="q" aria-describedby="hint">
-        <p id="hint" class="muted">${hint}</p>
+      <fieldset aria-labelledby="q" aria-describedby=${hint ? 'hint' : nothing}>
+        ${hint ? html`<p id="hint" class="muted">${hint}</p>` : nothing}
         ${ranked ? this.renderRanking(d, max) : this.renderChoices(d, max)}
       </fieldset>
       ${this.actionError ? this.renderError(this.actionError, () => this.submit()) : nothing}
@@ -251,14 +251,16 @@ export class CivicPoll extends CivicElement {
       this.editing = false;
       this.data = { ...d, myVote: res.vote, results: res.results ?? d.results };
       this.dispatchEvent(new CivicVoteEvent(d.id, choices));
-      await this.refresh().catch(() => {}); // picks up results that only a voter may see, and live updates
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('.thanks')?.focus();
     } catch (err) {
       this.actionError = err;
+      return;
     } finally {
       this.sending = false;
     }
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.thanks')?.focus();
+    // Picks up results only a voter may see, and starts live updates for them.
+    this.refresh().catch(() => {});
   }
 
   private renderVoted(d: PollView) {

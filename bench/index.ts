@@ -1,0 +1,382 @@
+// `npm run bench`: every benchmark, one summary table, and docs/benchmarks.md with the latest numbers.
+// Numbers, not pass/fail: the exit code is 0 whatever the numbers are (non-zero only when a bench
+// could not run at all), and "target" is a yardstick, not an assertion.
+//
+//   npm run bench                    build if dist/cdn is missing, then bundle, render, votes (30 s each)
+//   npm run bench -- --quick         the same with 5 s vote runs (a smoke run)
+//   options: --build (build first even when dist exists), --iterations N (render, default 5),
+//            --no-votes, --no-render, --no-docs (do not write docs/benchmarks.md), --json FILE
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { printBundle, runBundle, type BundleResult } from './bundle.ts';
+import { printRender, runRender, type RenderResult, type Stat } from './render.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const value = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const quick = flag('--quick');
+const voteSeconds = quick ? 5 : 30;
+const voteConnections = 50;
+const started = new Date();
+const notes: string[] = [];
+
+// ---------------------------------------------------------------------------------------------
+// Build when needed.
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { withFileTypes: true }).reduce((m, d) => {
+    const p = join(dir, d.name);
+    return Math.max(m, d.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }, 0);
+}
+const loaderFile = join(root, 'dist/cdn/civic.js');
+if (flag('--build') || !existsSync(loaderFile)) {
+  console.log(flag('--build') ? 'building (--build) …' : 'dist/cdn is missing: running npm run build …');
+  const b = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0 || !existsSync(loaderFile)) {
+    console.error('bench: npm run build failed; cannot measure the bundle or render');
+    process.exit(1);
+  }
+} else if (newestMtime(join(root, 'src')) > statSync(loaderFile).mtimeMs) {
+  const msg = 'dist/cdn is older than src/: the numbers are for the last build, not the current source (npm run bench -- --build to rebuild first)';
+  console.log(`NOTE: ${msg}`);
+  notes.push(msg);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bundle.
+let bundle: BundleResult | null = null;
+try {
+  bundle = runBundle(join(root, 'dist/cdn'));
+  printBundle(bundle);
+} catch (err) {
+  notes.push(`bundle bench failed: ${(err as Error).message}`);
+  console.error(`bundle bench failed: ${(err as Error).stack}`);
+}
+
+// Render.
+let render: RenderResult | null = null;
+if (!flag('--no-render')) {
+  try {
+    render = await runRender({ iterations: Number(value('--iterations') ?? 5), throttle: 4 });
+    printRender(render);
+  } catch (err) {
+    notes.push(`render bench failed: ${(err as Error).message.split('\n')[0]}`);
+    console.error(`render bench failed: ${(err as Error).stack}`);
+  }
+}
+
+// Votes: bench/votes.ts belongs to another part of the project; we only call it.
+interface VotesRun {
+  db: string;
+  ok: boolean;
+  exitCode: number | null;
+  seconds: number;
+  /** What we could read from its output. */
+  votesPerSec: number | null;
+  p50: number | null;
+  p99: number | null;
+  errors: number | null;
+  json: unknown;
+  tail: string;
+  why?: string;
+}
+const votesFile = join(root, 'bench/votes.ts');
+const votes: VotesRun[] = [];
+
+function parseVotes(out: string): Pick<VotesRun, 'votesPerSec' | 'p50' | 'p99' | 'errors' | 'json'> {
+  // Prefer a JSON object on a line of its own (the last one); fall back to "… votes/s", "p50 … ms".
+  let json: Record<string, unknown> | null = null;
+  for (const line of out.split('\n').reverse()) {
+    const t = line.trim();
+    if (!t.startsWith('{')) continue;
+    try {
+      json = JSON.parse(t);
+      break;
+    } catch {
+      /* not JSON */
+    }
+  }
+  const find = (obj: unknown, re: RegExp): number | null => {
+    if (!obj || typeof obj !== 'object') return null;
+    for (const [k, v] of Object.entries(obj)) {
+      if (re.test(k) && typeof v === 'number') return v;
+      const inner = find(v, re);
+      if (inner !== null) return inner;
+    }
+    return null;
+  };
+  const num = (re: RegExp) => {
+    const m = re.exec(out);
+    return m ? Number(m[1]) : null;
+  };
+  return {
+    json,
+    votesPerSec: find(json, /^(votesPerSec(ond)?|votes_per_s(ec)?|rps|throughput|requestsPerSec(ond)?)$/i) ?? num(/([\d.,]+)\s*(?:votes|req(?:uests)?)\s*\/\s*s\b/i),
+    p50: find(json, /^(p50|latencyP50|p50Ms)$/i) ?? num(/p50[^\d\n]{0,12}([\d.]+)/i),
+    p99: find(json, /^(p99|latencyP99|p99Ms)$/i) ?? num(/p99[^\d\n]{0,12}([\d.]+)/i),
+    errors: find(json, /^(errors|non2xx|failures)$/i) ?? num(/(\d+)\s+(?:errors|non-2xx)/i),
+  };
+}
+
+async function runVotes(db: 'sqlite' | 'postgres'): Promise<VotesRun> {
+  const cmd = ['--import', 'tsx', 'bench/votes.ts', '--db', db, '--duration', String(voteSeconds), '--connections', String(voteConnections)];
+  console.log(`\n## Votes — ${db}: tsx bench/votes.ts --db ${db} --duration ${voteSeconds} --connections ${voteConnections}`);
+  const t0 = Date.now();
+  let out = '';
+  const code = await new Promise<number | null>((done) => {
+    const child = spawn(process.execPath, cmd, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tee = (to: NodeJS.WriteStream) => (chunk: Buffer) => {
+      out += chunk;
+      to.write(chunk);
+    };
+    child.stdout.on('data', tee(process.stdout));
+    child.stderr.on('data', tee(process.stderr));
+    // A stuck run must not hold the whole bench: duration plus start-up and teardown.
+    const timer = setTimeout(() => child.kill('SIGTERM'), (voteSeconds + 180) * 1000);
+    child.on('error', () => done(null));
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      done(c);
+    });
+  });
+  const parsed = parseVotes(out);
+  return {
+    db,
+    ok: code === 0,
+    exitCode: code,
+    seconds: Math.round((Date.now() - t0) / 100) / 10,
+    ...parsed,
+    tail: out.trim().split('\n').slice(-15).join('\n'),
+    why: code === 0 ? undefined : `exited with ${code}`,
+  };
+}
+
+let votesMissing = false;
+if (!flag('--no-votes')) {
+  if (!existsSync(votesFile)) {
+    votesMissing = true;
+    console.log('\n## Votes\nNOT RUN: bench/votes.ts does not exist yet (another helper is writing it); no server-load numbers in this run.');
+    notes.push('votes bench NOT RUN: bench/votes.ts does not exist yet');
+  } else {
+    for (const db of ['sqlite', 'postgres'] as const) {
+      const r = await runVotes(db);
+      votes.push(r);
+      if (!r.ok) notes.push(`votes bench (${db}) failed: ${r.why}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One summary table: every number with its target.
+interface Row {
+  area: string;
+  metric: string;
+  value: string;
+  target: string;
+  verdict: string;
+}
+const rows: Row[] = [];
+const fmtN = (v: number | null | undefined, unit = '', digits = 1) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${Number.isInteger(v) ? v : v.toFixed(digits)}${unit}`;
+const verdict = (v: number | null | undefined, max: number | null) => (max === null || v === null || v === undefined ? '' : v <= max ? 'ok' : 'OVER');
+
+if (bundle) {
+  for (const e of bundle.entries) {
+    rows.push({
+      area: 'bundle',
+      metric: `${e.entry} + static imports, gzip -6 (${e.files.length} files)`,
+      value: `${e.gz6} B`,
+      target: e.budgetGz === null ? '—' : `≤ ${e.budgetGz} B (${e.label} budget)`,
+      verdict: e.ok === null ? '' : e.ok ? 'ok' : 'OVER',
+    });
+    rows.push({ area: 'bundle', metric: `${e.entry} + static imports, gzip -9`, value: `${e.gz9} B`, target: e.budgetGz === null ? '—' : `(≤ ${e.budgetGz} B)`, verdict: verdict(e.gz9, e.budgetGz) });
+    rows.push({ area: 'bundle', metric: `${e.entry} + static imports, brotli -11`, value: `${e.br} B`, target: '—', verdict: '' });
+  }
+  for (const l of bundle.lazy.filter((x) => x.kind !== 'widget entry'))
+    rows.push({
+      area: 'bundle (lazy)',
+      metric: `${l.chunk}${l.language ? ` (${l.language})` : ''}, gzip -6 / -9 / br`,
+      value: `${l.gz6} / ${l.gz9} / ${l.br} B`,
+      target: l.raw === 0 ? 'not empty' : '—',
+      verdict: l.raw === 0 ? 'EMPTY' : '',
+    });
+}
+
+if (render) {
+  const s = render.summary;
+  const st = (x: Stat, unit = '', digits = 1) => `${fmtN(x.median, unit, digits)} (worst ${fmtN(x.worst, unit, digits)})`;
+  const add = (metric: string, x: Stat, unit: string, max: number | null, target: string, digits = 1) =>
+    rows.push({ area: 'render', metric, value: st(x, unit, digits), target, verdict: verdict(x.median, max) + (max !== null && x.worst !== null && x.worst > max && (x.median ?? 0) <= max ? ' (worst OVER)' : '') });
+  add('content drawn since navigation', s.contentMs, ' ms', 2500, '≤ 2500 ms (LCP "good")');
+  add('interactive (TTI-style, 5 s quiet window)', s.interactiveMs, ' ms', 3800, '≤ 3800 ms (Lighthouse TTI "fast")');
+  add('longest long task (load, render, vote)', s.longestTaskMs, ' ms', 50, '≤ 50 ms (no long task)');
+  add('long tasks during load', s.longTasksLoad, '', 0, '0');
+  add('long tasks during the vote', s.longTasksVote, '', 0, '0');
+  add('total blocking time before the vote', s.tbtMs, ' ms', 200, '≤ 200 ms (Lighthouse mobile "good")');
+  add('vote: longest interaction (Event Timing)', s.longestInteractionMs, ' ms', 200, '≤ 200 ms (INP "good")');
+  add('vote: click → "thanks" drawn (1 round trip)', s.voteMs, ' ms', null, '—');
+  add('data requests per widget at load', s.dataRequestsPerWidgetLoad, '', 2, '≤ 2 (GET poll + live stream)');
+  add('data requests per widget for a vote', s.dataRequestsPerWidgetVote, '', null, '—');
+  add('request chain depth to content', s.chainDepthToContent, '', 3, '≤ 3 (loader → widget → data)');
+  add('request chain depth incl. live stream', s.chainDepth, '', null, '—');
+  add('waterfalls delaying content (data after data)', s.waterfallsBeforeContent, '', 0, '0');
+  add('script chunks requested after data', s.scriptsAfterData, '', 0, '0');
+  add('CLS during load (all causes)', s.clsTotal, '', 0.1, '≤ 0.1 (CLS "good")', 4);
+  add('CLS widget appears (nothing → skeleton)', s.clsAppear, '', null, '—', 4);
+  add('CLS skeleton → content', s.clsSkeletonToContent, '', 0.1, '≤ 0.1', 4);
+  add('widget height skeleton / content', s.skeletonHeightPx, ' px', null, `equal (content ${fmtN(s.contentHeightPx.median, ' px')})`);
+}
+
+for (const v of votes) {
+  const extra = v.ok ? '' : ` (FAILED: ${v.why})`;
+  rows.push({ area: `votes ${v.db}`, metric: `votes/s, ${voteConnections} connections, ${voteSeconds} s${extra}`, value: fmtN(v.votesPerSec, '/s'), target: '—', verdict: '' });
+  rows.push({ area: `votes ${v.db}`, metric: 'latency p50', value: fmtN(v.p50, ' ms'), target: '—', verdict: '' });
+  rows.push({ area: `votes ${v.db}`, metric: 'latency p99', value: fmtN(v.p99, ' ms'), target: '—', verdict: '' });
+  if (v.errors !== null) rows.push({ area: `votes ${v.db}`, metric: 'errors / non-2xx', value: fmtN(v.errors), target: '0', verdict: v.errors === 0 ? 'ok' : 'OVER' });
+}
+if (votesMissing) rows.push({ area: 'votes', metric: 'sqlite and postgres', value: 'NOT RUN', target: '—', verdict: 'bench/votes.ts missing' });
+
+const widths = (['area', 'metric', 'value', 'target', 'verdict'] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
+const line = (r: Row) => [r.area, r.metric, r.value, r.target, r.verdict].map((c, i) => c.padEnd(widths[i])).join('  ');
+console.log('\n## Summary (render: median of the iterations, worst in brackets)');
+console.log(line({ area: 'area', metric: 'metric', value: 'value', target: 'target', verdict: 'verdict' }));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const r of rows) console.log(line(r));
+for (const n of notes) console.log(`NOTE: ${n}`);
+for (const w of [...(bundle?.warnings ?? []), ...(render?.warnings ?? [])]) console.log(`WARNING: ${w}`);
+
+// ---------------------------------------------------------------------------------------------
+// docs/benchmarks.md
+function chromiumVersion(): string {
+  if (render) return `${render.browserVersion} (Debian chromium, headless)`;
+  const r = spawnSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' });
+  return (r.stdout || '').trim() || 'unknown';
+}
+const machine = {
+  date: started.toISOString(),
+  cpus: availableParallelism(),
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  node: process.version,
+  chromium: chromiumVersion(),
+  os: `${readFileSync('/etc/os-release', 'utf8').match(/PRETTY_NAME="([^"]+)"/)?.[1] ?? 'Linux'} (kernel ${release()})`,
+  load: loadavg()[0].toFixed(1),
+};
+
+const md: string[] = [];
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+md.push('# Benchmarks', '');
+md.push('Generated by `npm run bench` (bench/index.ts); rerun it to refresh this page. Numbers, not pass/fail:');
+md.push('"target" is the yardstick each number is read against. The bundle budgets come from the issues; the render');
+md.push('targets are the usual web thresholds (Core Web Vitals, Lighthouse mobile), stated beside each number.', '');
+md.push(`## Latest run${quick ? ' (--quick: 5 s vote runs)' : ''}`, '');
+md.push(`- date: ${machine.date}`);
+md.push(`- machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.cpuModel}, ${machine.memoryGiB} GiB memory, ${machine.os}`);
+md.push(`- node ${machine.node}, chromium ${machine.chromium}`);
+if (render) md.push(`- load average during the render bench: ${render.load.before} → ${render.load.after} on ${render.load.cpus} CPUs${Math.max(render.load.before, render.load.after) > render.load.cpus ? ' — **the machine was busy; timings are inflated and noisy**' : ''}`);
+md.push(`- commands: \`npm run bench${quick ? ' -- --quick' : ''}\` = \`tsx bench/index.ts\`; parts: \`tsx bench/bundle.ts\`, \`tsx bench/render.ts\`, \`tsx bench/votes.ts --db sqlite|postgres --duration ${voteSeconds} --connections ${voteConnections}\``, '');
+md.push('| area | metric | value | target | verdict |', '|---|---|---|---|---|');
+for (const r of rows) md.push(`| ${esc(r.area)} | ${esc(r.metric)} | ${esc(r.value)} | ${esc(r.target)} | ${esc(r.verdict)} |`);
+md.push('');
+if (notes.length || bundle?.warnings.length || render?.warnings.length) {
+  md.push('Notes and warnings from this run:', '');
+  for (const n of [...notes, ...(bundle?.warnings ?? []), ...(render?.warnings ?? [])]) md.push(`- ${n}`);
+  md.push('');
+}
+
+if (bundle) {
+  md.push('## Bundle (bench/bundle.ts)', '');
+  md.push(`What a host page downloads for each entry of \`${bundle.dist}\`: the entry plus every chunk it imports statically`);
+  md.push('(dynamic `import()` not counted), each file compressed on its own as it is served. gzip -6 and brotli -11 are');
+  md.push(`the reference tool's numbers (\`${bundle.referenceTool.path} --json\`${bundle.referenceTool.ran ? (bundle.referenceTool.agrees ? ', recomputed here and equal' : ', which DISAGREES with the recomputation') : ': not available in this run'}); gzip -9 is computed here.`, '');
+  md.push('| entry | files | raw B | gzip -9 B | gzip -6 B | brotli -11 B | budget (gzip -6) |', '|---|---|---|---|---|---|---|');
+  for (const e of bundle.entries) md.push(`| ${e.entry} (${e.files.join(' + ')}) | ${e.files.length} | ${e.raw} | ${e.gz9} | ${e.gz6} | ${e.br} | ${e.budgetGz === null ? '—' : `${e.budgetGz} ${e.ok ? 'ok' : `**OVER by ${e.gz6 - e.budgetGz} B**`}`} |`);
+  md.push('', 'Lazy chunks (loaded by `import()` only when needed; "adds" = with the static imports its importer had not loaded yet):', '');
+  md.push('| chunk | kind | imported by | raw B | gzip -9 B | gzip -6 B | brotli -11 B | adds gzip -6 B |', '|---|---|---|---|---|---|---|---|');
+  for (const l of bundle.lazy) md.push(`| ${l.chunk} | ${l.kind}${l.language ? ` (${l.language})` : ''} | ${l.importedBy.join(', ')} | ${l.raw} | ${l.gz9} | ${l.gz6} | ${l.br} | ${l.extra.gz6} |`);
+  md.push('');
+}
+
+if (render) {
+  const s = render.summary;
+  const order = [...render.iterations].sort((a, b) => (a.contentAt ?? 0) - (b.contentAt ?? 0));
+  const it = order[order.length >> 1];
+  md.push('## Render (bench/render.ts)', '');
+  md.push(`Debian Chromium ${render.browserVersion}, headless, driven by playwright-core; CPU throttled ×${render.throttle} with CDP`);
+  md.push(`\`Emulation.setCPUThrottlingRate\`${render.calibration ? ` (a busy loop ran ×${render.calibration.ratio} slower: ${render.calibration.unthrottledMs} → ${render.calibration.throttledMs} ms)` : ''}; viewport ${render.viewport.width}×${render.viewport.height}; no network throttling`);
+  md.push(`(the server is on localhost). The real server runs as a child process (free port, temp DATA_DIR, DEMO=1, SEED=1) and serves`);
+  md.push(`the page \`${render.page}\`: a plain article with one \`<civic-poll poll="bike-lanes">\` and the one script tag \`<script type="module" src="${render.scriptSrc}">\`.`);
+  md.push(`${render.iterations.length} cold iterations (fresh browser context, cache disabled, new resident), each: load → wait for a 5 s quiet window → choose an`);
+  md.push('option and vote with real input events (CDP `Input.dispatchMouseEvent`). All in-page measuring is a PerformanceObserver /');
+  md.push('MutationObserver init script driven over raw CDP, so Playwright injects nothing into the page while it is measured.', '');
+  md.push('| metric | median | worst | per iteration |', '|---|---|---|---|');
+  for (const [k, x] of Object.entries(s)) md.push(`| ${k} | ${fmtN(x.median, '', 4)} | ${fmtN(x.worst, '', 4)} | ${x.values.map((v) => fmtN(v, '', 4)).join(', ')} |`);
+  md.push('');
+  if (it) {
+    md.push('Requests of the median iteration (ms since the document request; `*` = on the longest sequential chain):', '', '```');
+    for (const q of it.requests.filter((x) => x.kind !== 'other')) {
+      const on = it.chain.some((c) => c.id === q.id) ? '*' : ' ';
+      const end = q.end === null ? (q.type === 'EventSource' ? 'open' : '—') : String(q.end);
+      md.push(`${on}${String(q.start).padStart(8)}${end.padStart(9)}  ${q.phase.padEnd(5)} ${q.type.padEnd(11)} ${String(q.status ?? '').padStart(4)}  ${q.method} ${q.path}`);
+    }
+    md.push('```', '');
+    md.push(`Chain: ${it.chain.map((c) => '`' + c.path.replace(/\?.*/, '') + '`').join(' → ')}.`, '');
+    if (it.waterfalls.length) {
+      md.push('Waterfalls (a data request that starts only after another finished):', '');
+      for (const w of it.waterfalls) md.push(`- ${w}`);
+      md.push('');
+    }
+    const shifts = it.shifts.filter((x) => x.value > 0.0005);
+    if (shifts.length) {
+      md.push('Layout shifts of the median iteration:', '');
+      for (const x of shifts) md.push(`- at ${x.at} ms: ${x.value} — ${x.state}${x.widget ? ` (widget ${x.widget})` : ''}${x.recentInput ? ', after input (not in CLS)' : ''}`);
+      md.push('');
+    }
+  }
+  if (render.trace) {
+    md.push('Long tasks of one traced pass (CDP Tracing with the V8 CPU profiler; same flow, not in the medians). Activity = self');
+    md.push('time of timeline events; "untraced" = time inside the task that no event covers (the throttle pausing the thread, or');
+    md.push('waiting for a CPU); JavaScript by URL = CPU-profile samples, so our scripts can be told from the rest:', '');
+    md.push('| at ms | phase | ms | activity | JavaScript by URL |', '|---|---|---|---|---|');
+    for (const t of render.trace.tasks)
+      md.push(`| ${t.start} | ${t.phase} | ${t.duration} | ${t.breakdown.slice(0, 5).map((p) => `${p.what} ${p.ms}`).join(', ')} | ${t.scripts.slice(0, 4).map((p) => `${esc(p.what)} ${p.ms}`).join(', ') || '—'} |`);
+    md.push('');
+  }
+}
+
+if (votes.length || votesMissing) {
+  md.push('## Votes (bench/votes.ts)', '');
+  if (votesMissing) md.push('Not run: `bench/votes.ts` did not exist at the time of this run.', '');
+  for (const v of votes) {
+    md.push(`### ${v.db} (${v.seconds} s wall, exit ${v.exitCode})`, '', '```', v.tail, '```', '');
+  }
+}
+
+md.push('## Caveats', '');
+md.push('- The render numbers come from a localhost server: network latency is ~0, so request waterfalls cost almost nothing');
+md.push('  here and the chain depth is the number to watch (each hop is one round trip on a real network).');
+md.push('- CPU throttling is emulated by pausing the renderer thread; with other work on the machine (see the load average)');
+md.push('  tasks stretch further. Compare runs on the same, idle machine.');
+md.push('- "interactive" is TTI-style: the end of the last long task before a 5 s window without one (at least the time the');
+md.push('  content and its enabled form were drawn). Page-side times are since navigation start; request times are since');
+md.push('  the document request (a few ms later).');
+md.push('- CLS counts shifts without recent input; shifts after the vote click are listed separately (they follow input).');
+md.push('- Bench instrumentation (the init script) runs in the page and shows up as "(no url)" script time; it is small.');
+md.push('');
+
+if (!flag('--no-docs')) {
+  writeFileSync(join(root, 'docs/benchmarks.md'), md.join('\n'));
+  console.log('\nwrote docs/benchmarks.md');
+}
+const jsonOut = value('--json');
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bundle, render, votes, notes, rows }, null, 2));
+console.log(`bench done in ${Math.round((Date.now() - started.getTime()) / 1000)} s`);
+process.exit(bundle || render ? 0 : 1);

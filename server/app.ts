@@ -1,0 +1,113 @@
+import Fastify from 'fastify'
+import type { FastifyServerOptions } from 'fastify'
+import cors from '@fastify/cors'
+import swagger from '@fastify/swagger'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.ts'
+import { errorHandler, frameworkErrors, notFoundHandler } from './plugins/errors.ts'
+import { staticFiles } from './plugins/static-files.ts'
+import { adminRoutes } from './routes/admin/index.ts'
+import { healthRoutes } from './routes/health.ts'
+import { openapiRoute } from './routes/openapi.ts'
+import { participantRoutes } from './routes/participants.ts'
+import { pollRoutes } from './routes/polls.ts'
+import { AppError } from './services/errors.ts'
+import { createServices } from './services/index.ts'
+import type { Services } from './services/index.ts'
+import type { Database } from './store/db.ts'
+
+export interface BuildOptions {
+  db: Database
+  config: Config
+  /** Fastify logger options (pino); off when omitted. */
+  logger?: FastifyServerOptions['logger']
+}
+
+/** Public bodies are tiny (a list of option ids); anything bigger is refused before parsing. */
+export const PUBLIC_BODY_LIMIT = 16 * 1024
+
+declare module 'fastify' {
+  interface FastifyInstance { services: Services }
+}
+
+/** The whole HTTP app, ready to `listen` or `inject`. The caller owns (and closes) the database. */
+export async function buildApp ({ db, config, logger = false }: BuildOptions) {
+  const app = Fastify({
+    logger,
+    // A hop count becomes a function: the typings take no number.
+    trustProxy: typeof config.trustProxy === 'number' ? hopsWithin(config.trustProxy) : config.trustProxy,
+    bodyLimit: PUBLIC_BODY_LIMIT,
+    // Our own 503 below keeps the error shape while draining.
+    return503OnClosing: false,
+    frameworkErrors,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const services = await createServices(db, config, app.log)
+  app.decorate('services', services)
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
+
+  // JSON only (no text/plain → 415). An empty JSON body counts as no body rather than bad JSON.
+  // NUL characters are refused up front: PostgreSQL cannot store them in text.
+  const json = app.getDefaultJsonParser('error', 'error')
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') done(null, undefined)
+    else if (/\u0000|\\u0000/i.test(body as string)) done(new AppError(400, 'BAD_REQUEST', 'NUL characters are not allowed'), undefined)
+    else json(req, body as string, done)
+  })
+
+  let closing = false
+  app.addHook('onRequest', async (_req, reply) => {
+    if (closing) {
+      reply.header('connection', 'close')
+      throw new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again')
+    }
+  })
+  app.addHook('preClose', async () => { closing = true })
+  // Runs after the HTTP server has drained: write what is still queued.
+  app.addHook('onClose', async () => services.close())
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'civic-widgets API',
+        version: '1.0.0',
+        description: 'Polls for embeddable civic widgets. Errors are `{ error: { code, message, details? } }`.'
+      },
+      tags: [{ name: 'public' }, { name: 'admin' }, { name: 'ops' }],
+      components: {
+        securitySchemes: {
+          admin: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
+          participant: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Participant <token>`' }
+        }
+      }
+    }
+  })
+
+  await app.register(healthRoutes, { db })
+  await app.register(async pub => {
+    await pub.register(cors, {
+      // Preflights are answered only for origins in some site's allow-list.
+      origin: (origin, cb) => cb(null, services.origins.isKnown(origin)),
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Civic-Identity', 'Last-Event-ID'],
+      exposedHeaders: ['Retry-After'],
+      maxAge: 600
+    })
+    await pub.register(participantRoutes, { services })
+    await pub.register(pollRoutes, { services, sseHeartbeatMs: config.sseHeartbeatMs })
+  })
+  await app.register(adminRoutes, { prefix: '/v1/admin', services })
+  await app.register(openapiRoute)
+  await app.register(staticFiles, { config })
+  return app
+}
+
+function hopsWithin (n: number) {
+  return (_addr: string, hop: number) => hop < n
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

@@ -1,0 +1,70 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import fastifyStatic from '@fastify/static'
+import type { Config } from '../config.ts'
+
+/** The demo page that proves the widgets work under a strict Content-Security-Policy. */
+export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:"
+
+/** Vite names chunks `name-<hash>.js`: such a file never changes, so it may be cached for a year. */
+const HASHED = /-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/
+
+function cdnHeaders (reply: FastifyReply, file: string) {
+  // Public scripts imported cross-origin as modules: any page may load them.
+  reply.header('access-control-allow-origin', '*')
+  reply.header('cross-origin-resource-policy', 'cross-origin')
+  const name = path.basename(file)
+  reply.header('cache-control', name !== 'civic.js' && HASHED.test(name)
+    ? 'public, max-age=31536000, immutable'
+    : 'public, max-age=300')
+}
+
+/**
+ * The client bundle at / (`/civic.js`, `/poll.js`, `/chunks/*`: the loader imports its chunks by
+ * relative URL, so they must sit beside it) and again under /cdn/ (a CDN-like path, `/cdn/civic.js`
+ * with its chunks beside it); with DEMO, the demo site from the same root.
+ */
+export async function staticFiles (app: FastifyInstance, opts: { config: Config }) {
+  const { cdnDir, demoDir, demo } = opts.config
+  const roots: string[] = []
+  if (fs.existsSync(cdnDir)) roots.push(cdnDir)
+  else app.log.warn({ cdnDir }, 'client bundle not found: /civic.js will answer 404 until you run npm run build')
+  if (demo && fs.existsSync(demoDir)) roots.push(demoDir)
+  else if (demo) app.log.warn({ demoDir }, 'DEMO is on but the demo folder is missing')
+  if (!roots.length) return
+  const cdnRoot = path.resolve(cdnDir) + path.sep
+  if (roots[0] === cdnDir) {
+    await app.register(fastifyStatic, {
+      root: cdnDir,
+      prefix: '/cdn/',
+      cacheControl: false,
+      decorateReply: false,
+      setHeaders: cdnHeaders
+    })
+  }
+  await app.register(fastifyStatic, {
+    root: roots,
+    prefix: '/',
+    cacheControl: false,
+    setHeaders: (reply, file) => {
+      if (path.resolve(file).startsWith(cdnRoot)) return cdnHeaders(reply, file)
+      reply.header('cache-control', 'no-cache')
+      if (path.resolve(file) === path.join(demoDir, 'strict.html')) reply.header('content-security-policy', STRICT_CSP)
+    }
+  })
+}
+
+/** The second demo origin (an "NGO site"): only demo/ngo/, to prove cross-origin embedding. */
+export async function ngoFiles (app: FastifyInstance, opts: { config: Config }) {
+  const root = path.join(opts.config.demoDir, 'ngo')
+  if (!fs.existsSync(root)) {
+    app.log.warn({ root }, 'demo/ngo is missing; the NGO demo origin serves nothing')
+    return
+  }
+  await app.register(fastifyStatic, {
+    root,
+    cacheControl: false,
+    setHeaders: reply => { reply.header('cache-control', 'no-cache') }
+  })
+}

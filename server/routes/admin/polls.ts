@@ -1,0 +1,58 @@
+import { Readable } from 'node:stream'
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errorResponses, IdParams } from '../../schemas/common.ts'
+import { AdminPoll, CreatePollBody, PatchPollBody, PollList, PollListQuery } from '../../schemas/admin-polls.ts'
+import { PollResults } from '../../schemas/polls.ts'
+import type { Services } from '../../services/index.ts'
+
+const security = [{ admin: [] }]
+const tags = ['admin']
+
+export const adminPollRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const polls = services.pollAdmin
+
+  app.get('/polls', {
+    schema: { summary: 'List polls, optionally of one site', tags, security, querystring: PollListQuery, response: { 200: PollList, ...errorResponses } }
+  }, async req => ({ polls: await polls.list(req.query.site) }))
+
+  app.post('/polls', {
+    schema: { summary: 'Create a poll', tags, security, body: CreatePollBody, response: { 201: AdminPoll, ...errorResponses } }
+  }, async (req, reply) => reply.code(201).send(await polls.create(req.body)))
+
+  app.get('/polls/:id', {
+    schema: { summary: 'A poll with its results, whatever their visibility', tags, security, params: IdParams, response: { 200: AdminPoll, ...errorResponses } }
+  }, async req => polls.get(req.params.id))
+
+  app.patch('/polls/:id', {
+    schema: { summary: 'Change a poll (type, options, maxChoices only while nobody voted)', tags, security, params: IdParams, body: PatchPollBody, response: { 200: AdminPoll, ...errorResponses } }
+  }, async req => polls.update(req.params.id, req.body))
+
+  app.post('/polls/:id/open', {
+    schema: { summary: 'Open a poll now', tags, security, params: IdParams, response: { 200: AdminPoll, ...errorResponses } }
+  }, async req => polls.setOpen(req.params.id, true))
+
+  app.post('/polls/:id/close', {
+    schema: { summary: 'Close a poll now', tags, security, params: IdParams, response: { 200: AdminPoll, ...errorResponses } }
+  }, async req => polls.setOpen(req.params.id, false))
+
+  app.get('/polls/:id/results', {
+    schema: { summary: 'Results, whatever their visibility', tags, security, params: IdParams, response: { 200: PollResults, ...errorResponses } }
+  }, async req => polls.results(req.params.id))
+
+  app.get('/polls/:id/export.csv', {
+    schema: { summary: 'One CSV row a vote (formula-safe cells)', tags, security, params: IdParams, produces: ['text/csv'], response: { 200: Type.Unsafe<Readable>({ type: 'string', description: 'text/csv' }), ...errorResponses } }
+  }, async (req, reply) => {
+    const rows = polls.exportCsv(req.params.id)
+    // Pull the first chunk before answering so an unknown poll is still a JSON 404.
+    const first = await rows.next()
+    const body = Readable.from((async function * () {
+      if (!first.done) yield first.value
+      yield * rows
+    })())
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="poll-${req.params.id.replace(/[^a-zA-Z0-9_-]/g, '')}.csv"`)
+      .send(body)
+  })
+}

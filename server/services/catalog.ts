@@ -1,0 +1,45 @@
+import type { Database } from '../store/db.ts'
+import { getPoll } from '../store/polls-repo.ts'
+import type { Poll } from '../store/polls-repo.ts'
+import { getSite } from '../store/sites-repo.ts'
+import type { Site } from '../store/sites-repo.ts'
+
+export interface PollEntry { poll: Poll; site: Site }
+
+/**
+ * Read-through cache of polls with their site: the hot paths (view, vote, live) read it on every
+ * request. Local edits invalidate at once; `ttlMs` bounds staleness from other nodes. The vote
+ * writer re-reads the poll inside its transaction, so a stale entry can never let a vote through.
+ */
+export class Catalog {
+  readonly #db: Database
+  readonly #ttlMs: number
+  readonly #entries = new Map<string, { entry: PollEntry; at: number }>()
+
+  constructor (db: Database, ttlMs = 2000) {
+    this.#db = db
+    this.#ttlMs = ttlMs
+  }
+
+  async poll (id: string): Promise<PollEntry | undefined> {
+    const hit = this.#entries.get(id)
+    if (hit && Date.now() - hit.at < this.#ttlMs) return hit.entry
+    const poll = await getPoll(this.#db.kysely, id)
+    const site = poll && await getSite(this.#db.kysely, poll.siteId)
+    if (!poll || !site) {
+      this.#entries.delete(id)
+      return undefined
+    }
+    const entry = { poll, site }
+    this.#entries.set(id, { entry, at: Date.now() })
+    return entry
+  }
+
+  invalidatePoll (id: string): void {
+    this.#entries.delete(id)
+  }
+
+  invalidateSite (siteId: string): void {
+    for (const [id, { entry }] of this.#entries) if (entry.site.id === siteId) this.#entries.delete(id)
+  }
+}

@@ -1,0 +1,75 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../config.ts'
+import type { Database } from '../store/db.ts'
+import { listAllOrigins } from '../store/sites-repo.ts'
+import { AdminAuth, resolveAdminToken } from './admin-auth.ts'
+import { Catalog } from './catalog.ts'
+import { IdentityVerifier } from './identity.ts'
+import { LocalLiveBus } from './live.ts'
+import type { LiveBus } from './live.ts'
+import { OriginPolicy } from './origins.ts'
+import { ParticipantTokens } from './participants.ts'
+import { PollAdminService } from './poll-admin.ts'
+import { PollService } from './polls.ts'
+import { TokenBucketLimiter } from './rate-limit.ts'
+import type { RateLimiter } from './rate-limit.ts'
+import { ResultsCache } from './results.ts'
+import { SiteService } from './sites.ts'
+import { VoteWriter } from './vote-writer.ts'
+
+export interface Services {
+  db: Database
+  tokens: ParticipantTokens
+  origins: OriginPolicy
+  ipLimiter: RateLimiter
+  adminAuth: AdminAuth
+  polls: PollService
+  pollAdmin: PollAdminService
+  sites: SiteService
+  live: LiveBus
+  writer: VoteWriter
+  /** Flushes queued votes, then stops live fan-out. */
+  close (): Promise<void>
+}
+
+/** Wires the services together; the only place that knows every dependency. */
+export async function createServices (db: Database, config: Config, log: FastifyBaseLogger): Promise<Services> {
+  const tokens = await ParticipantTokens.load(db)
+  const admin = await resolveAdminToken(db, config.adminToken)
+  if (admin.generated) {
+    // Printed once, at the start that created it; afterwards it is only in the secrets table.
+    log.warn({ adminToken: admin.token }, 'ADMIN_TOKEN was not set: generated an admin token and stored it in the database; keep it safe')
+  }
+  const origins = new OriginPolicy(() => listAllOrigins(db.kysely))
+  await origins.refresh()
+  const catalog = new Catalog(db)
+  const results = new ResultsCache(db)
+  const live = new LocalLiveBus(config.liveMinIntervalMs, err => log.error({ err }, 'live listener failed'))
+  const writer = new VoteWriter(db, {
+    maxBatch: config.writerMaxBatch,
+    onCommitted: c => {
+      results.offer(c.poll.id, c.results)
+      live.publish({ pollId: c.poll.id, results: c.results, participantIds: c.participantIds })
+    },
+    onError: (err, msg) => log.error({ err }, msg)
+  })
+  return {
+    db,
+    tokens,
+    origins,
+    ipLimiter: new TokenBucketLimiter(config.rateLimit.ipPerMin),
+    adminAuth: new AdminAuth(admin.token),
+    polls: new PollService({
+      db, catalog, results, tokens, identity: new IdentityVerifier(), origins, writer, live,
+      participantLimiter: new TokenBucketLimiter(config.rateLimit.participantPerMin)
+    }),
+    pollAdmin: new PollAdminService(db, catalog, results, live),
+    sites: new SiteService(db, origins, catalog),
+    live,
+    writer,
+    async close () {
+      await writer.close()
+      live.close()
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict'
+import crypto from 'node:crypto'
+import type { LightMyRequestResponse } from 'fastify'
+import type { App } from '../../../server/app.ts'
+import { admin, ORIGIN } from './harness.ts'
+
+export type Res = LightMyRequestResponse
+
+export const uid = (prefix = 'x') => `${prefix}-${crypto.randomBytes(5).toString('hex')}`
+
+/** Asserts the error shape `{ error: { code, message } }` with the given status and code. */
+export function assertError (res: Res, status: number, code: string): Record<string, unknown> {
+  assert.equal(res.statusCode, status, `expected ${status} ${code}, got ${res.statusCode}: ${res.body}`)
+  assert.match(String(res.headers['content-type']), /application\/json/)
+  const body = res.json()
+  assert.equal(body.error?.code, code, res.body)
+  assert.equal(typeof body.error.message, 'string')
+  return body.error
+}
+
+export function ok<T = any> (res: Res, status = 200): T {
+  assert.equal(res.statusCode, status, res.body)
+  return res.json() as T
+}
+
+export async function createSite (app: App, extra: Record<string, unknown> = {}) {
+  return ok(await app.inject({
+    method: 'POST', url: '/v1/admin/sites', headers: admin,
+    payload: { id: uid('site'), name: 'Test City', origins: [ORIGIN], ...extra }
+  }), 201)
+}
+
+export async function createPoll (app: App, siteId: string, extra: Record<string, unknown> = {}) {
+  return ok(await app.inject({
+    method: 'POST', url: '/v1/admin/polls', headers: admin,
+    payload: { id: uid('poll'), siteId, question: 'Q?', type: 'single', options: ['Yes', 'No', 'Maybe'], ...extra }
+  }), 201)
+}
+
+export async function mintToken (app: App, origin = ORIGIN): Promise<string> {
+  return ok(await app.inject({ method: 'POST', url: '/v1/participants', headers: { origin } }), 201).token
+}
+
+export interface VoteOpts {
+  key?: string
+  origin?: string | null
+  identity?: string
+  headers?: Record<string, string>
+}
+
+export function vote (app: App, pollId: string, token: string | null, choices: unknown, opts: VoteOpts = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers }
+  if (opts.origin !== null) headers.origin = opts.origin ?? ORIGIN
+  if (token !== null) headers.authorization = `Participant ${token}`
+  if (opts.key !== undefined) headers['idempotency-key'] = opts.key
+  if (opts.identity !== undefined) headers['x-civic-identity'] = opts.identity
+  return app.inject({ method: 'POST', url: `/v1/polls/${pollId}/votes`, headers, payload: JSON.stringify({ choices }) })
+}
+
+export async function view (app: App, pollId: string, token?: string) {
+  return ok(await app.inject({
+    method: 'GET', url: `/v1/polls/${pollId}`,
+    headers: token ? { authorization: `Participant ${token}` } : {}
+  }))
+}
+
+export async function adminResults (app: App, pollId: string) {
+  return ok(await app.inject({ method: 'GET', url: `/v1/admin/polls/${pollId}/results`, headers: admin }))
+}
+
+export async function countVoteRows (app: App, pollId: string): Promise<number> {
+  const r = await app.services.db.kysely.selectFrom('votes').select(eb => eb.fn.countAll<string>().as('n'))
+    .where('poll_id', '=', pollId).executeTakeFirstOrThrow()
+  return Number(r.n)
+}

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { forEachDb } from './helpers/harness.ts'
+import type { TestApp } from './helpers/harness.ts'
+import { ok } from './helpers/api.ts'
+
+forEachDb('OpenAPI document', env => {
+  let t: TestApp
+  before(async () => { t = await env.startApp() })
+  after(() => t.close())
+
+  test('is OpenAPI 3.1 and lists every API route with its schemas', async () => {
+    const doc = ok(await t.app.inject({ method: 'GET', url: '/v1/openapi.json' }))
+    assert.equal(doc.openapi, '3.1.0')
+    assert.equal(typeof doc.info.title, 'string')
+    assert.equal(typeof doc.info.version, 'string')
+    const expected: Record<string, string[]> = {
+      '/health': ['get'],
+      '/v1/participants': ['post'],
+      '/v1/polls/{id}': ['get'],
+      '/v1/polls/{id}/votes': ['post'],
+      '/v1/polls/{id}/live': ['get'],
+      '/v1/admin/sites': ['get', 'post'],
+      '/v1/admin/sites/{id}': ['patch'],
+      '/v1/admin/polls': ['get', 'post'],
+      '/v1/admin/polls/{id}': ['get', 'patch'],
+      '/v1/admin/polls/{id}/open': ['post'],
+      '/v1/admin/polls/{id}/close': ['post'],
+      '/v1/admin/polls/{id}/results': ['get'],
+      '/v1/admin/polls/{id}/export.csv': ['get']
+    }
+    for (const [path, methods] of Object.entries(expected)) {
+      assert.ok(doc.paths[path], `missing ${path}`)
+      for (const m of methods) assert.ok(doc.paths[path][m], `missing ${m} ${path}`)
+    }
+    assert.equal(Object.keys(doc.paths).some((p: string) => p.includes('*') || p.startsWith('/cdn')), false, 'no static or wildcard routes')
+    const voteOp = doc.paths['/v1/polls/{id}/votes'].post
+    const body = voteOp.requestBody.content['application/json'].schema
+    assert.equal(body.properties.choices.type, 'array')
+    assert.ok(voteOp.responses['200'].content['application/json'].schema.properties.results)
+    assert.ok(voteOp.parameters.some((p: any) => p.in === 'header' && p.name === 'idempotency-key'))
+    assert.ok(voteOp.responses['4XX'] ?? voteOp.responses['4xx'], 'error responses documented')
+    assert.equal(doc.components.securitySchemes.admin.scheme, 'bearer')
+    assert.deepEqual(doc.paths['/v1/admin/sites'].get.security, [{ admin: [] }])
+  })
+})
