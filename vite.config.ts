@@ -24,7 +24,8 @@ export default defineConfig(({ mode }) =>
         },
       }
     : {
-        plugins: [minifyLiterals() as Plugin],
+        // conservativeCollapse: a run of spaces becomes one, never none (` <b>(…)</b>` keeps its space).
+        plugins: [minifyLiterals({ options: { minifyOptions: { conservativeCollapse: true } } }) as Plugin],
         build: {
           outDir: 'dist/cdn',
           target: 'es2022',

@@ -61,15 +61,25 @@ try {
   console.error(`bundle bench failed: ${(err as Error).stack}`);
 }
 
-// Render.
+// Render: the English page (5 iterations + a traced pass), then a French one, whose translation
+// chunk is lazy and so may add a request (3 iterations, no trace).
 let render: RenderResult | null = null;
+let renderFr: RenderResult | null = null;
 if (!flag('--no-render')) {
+  const iterations = Number(value('--iterations') ?? 5);
   try {
-    render = await runRender({ iterations: Number(value('--iterations') ?? 5), throttle: 4 });
+    render = await runRender({ iterations, throttle: 4 });
     printRender(render);
   } catch (err) {
     notes.push(`render bench failed: ${(err as Error).message.split('\n')[0]}`);
     console.error(`render bench failed: ${(err as Error).stack}`);
+  }
+  try {
+    renderFr = await runRender({ iterations: Math.min(iterations, 3), throttle: 4, lang: 'fr', trace: false });
+    printRender(renderFr);
+  } catch (err) {
+    notes.push(`render bench (fr) failed: ${(err as Error).message.split('\n')[0]}`);
+    console.error(`render bench (fr) failed: ${(err as Error).stack}`);
   }
 }
 
@@ -235,6 +245,19 @@ if (render) {
   add('widget height skeleton / content', s.skeletonHeightPx, ' px', null, `equal (content ${fmtN(s.contentHeightPx.median, ' px')})`);
 }
 
+if (renderFr) {
+  const s = renderFr.summary;
+  const st = (x: Stat, unit = '', digits = 1) => `${fmtN(x.median, unit, digits)} (worst ${fmtN(x.worst, unit, digits)})`;
+  const add = (metric: string, x: Stat, unit: string, max: number | null, target: string, digits = 1) =>
+    rows.push({ area: 'render fr', metric, value: st(x, unit, digits), target, verdict: verdict(x.median, max) });
+  add(`content drawn (lang=fr, ${renderFr.iterations.length} iterations)`, s.contentMs, ' ms', 2500, '≤ 2500 ms');
+  add('longest long task', s.longestTaskMs, ' ms', 50, '≤ 50 ms');
+  add('request chain depth to content', s.chainDepthToContent, '', 3, '≤ 3');
+  add('script chunks requested after data', s.scriptsAfterData, '', 0, '0');
+  add('waterfalls delaying content', s.waterfallsBeforeContent, '', 0, '0');
+  add('CLS during load', s.clsTotal, '', 0.1, '≤ 0.1', 4);
+}
+
 for (const v of votes) {
   const extra = v.ok ? '' : ` (FAILED: ${v.why})`;
   rows.push({ area: `votes ${v.db}`, metric: `votes/s, ${voteConnections} connections, ${voteSeconds} s${extra}`, value: fmtN(v.votesPerSec, '/s'), target: '—', verdict: '' });
@@ -251,7 +274,8 @@ console.log(line({ area: 'area', metric: 'metric', value: 'value', target: 'targ
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
 for (const n of notes) console.log(`NOTE: ${n}`);
-for (const w of [...(bundle?.warnings ?? []), ...(render?.warnings ?? [])]) console.log(`WARNING: ${w}`);
+const allWarnings = [...new Set([...(bundle?.warnings ?? []), ...(render?.warnings ?? []), ...(renderFr?.warnings ?? []).map((w) => `(fr) ${w}`)])];
+for (const w of allWarnings) console.log(`WARNING: ${w}`);
 
 // ---------------------------------------------------------------------------------------------
 // docs/benchmarks.md
@@ -286,9 +310,9 @@ md.push(`- commands: \`npm run bench${quick ? ' -- --quick' : ''}\` = \`tsx benc
 md.push('| area | metric | value | target | verdict |', '|---|---|---|---|---|');
 for (const r of rows) md.push(`| ${esc(r.area)} | ${esc(r.metric)} | ${esc(r.value)} | ${esc(r.target)} | ${esc(r.verdict)} |`);
 md.push('');
-if (notes.length || bundle?.warnings.length || render?.warnings.length) {
+if (notes.length || allWarnings.length) {
   md.push('Notes and warnings from this run:', '');
-  for (const n of [...notes, ...(bundle?.warnings ?? []), ...(render?.warnings ?? [])]) md.push(`- ${n}`);
+  for (const n of [...notes, ...allWarnings]) md.push(`- ${n}`);
   md.push('');
 }
 
@@ -352,6 +376,21 @@ if (render) {
   }
 }
 
+if (renderFr) {
+  const order = [...renderFr.iterations].sort((a, b) => (a.contentAt ?? 0) - (b.contentAt ?? 0));
+  const it = order[order.length >> 1];
+  md.push('### The same page in French (`<html lang="fr">`: the translation chunk is lazy)', '');
+  md.push('| metric | median | worst | per iteration |', '|---|---|---|---|');
+  for (const [k, x] of Object.entries(renderFr.summary)) md.push(`| ${k} | ${fmtN(x.median, '', 4)} | ${fmtN(x.worst, '', 4)} | ${x.values.map((v) => fmtN(v, '', 4)).join(', ')} |`);
+  md.push('');
+  if (it) {
+    md.push('Load requests of the median iteration:', '', '```');
+    for (const q of it.requests.filter((x) => x.kind !== 'other' && x.phase === 'load'))
+      md.push(`${String(q.start).padStart(8)}${(q.end === null ? 'open' : String(q.end)).padStart(9)}  ${q.type.padEnd(11)} ${q.method} ${q.path}`);
+    md.push('```', '');
+  }
+}
+
 if (votes.length || votesMissing) {
   md.push('## Votes (bench/votes.ts)', '');
   if (votesMissing) md.push('Not run: `bench/votes.ts` did not exist at the time of this run.', '');
@@ -377,6 +416,6 @@ if (!flag('--no-docs')) {
   console.log('\nwrote docs/benchmarks.md');
 }
 const jsonOut = value('--json');
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bundle, render, votes, notes, rows }, null, 2));
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bundle, render, renderFr, votes, notes, rows }, null, 2));
 console.log(`bench done in ${Math.round((Date.now() - started.getTime()) / 1000)} s`);
 process.exit(bundle || render ? 0 : 1);

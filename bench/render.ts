@@ -11,7 +11,7 @@
 //   (d) layout shift (CLS, 'layout-shift' entries) while the widget goes skeleton → content.
 // Numbers, not pass/fail.
 //
-//   tsx bench/render.ts [--iterations 5] [--throttle 4] [--page bench|demo] [--no-trace] [--json out.json]
+//   tsx bench/render.ts [--iterations 5] [--throttle 4] [--page bench|demo] [--lang en|fr|…] [--no-trace] [--json out.json]
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -285,16 +285,17 @@ export function stat(values: (number | null)[], worstIsMax = true): Stat {
 const r1 = (n: number) => Math.round(n * 10) / 10;
 const r4 = (n: number) => Math.round(n * 1e4) / 1e4;
 
-/** A bench page with one poll, written next to a copy of demo/ (served by the server at /). */
-function makeDemoDir(scriptSrc: string) {
+/** Bench pages with one poll (bench.html in English, bench-<lang>.html), next to a copy of demo/ (served at /). */
+function makeDemoDir(scriptSrc: string, langs: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'civic-bench-demo-'));
   cpSync(join(root, 'demo'), dir, { recursive: true });
   const para = (i: number) =>
     `<p>Paragraph ${i} of the host article. Residents read it on a phone; anything that moves it after it is drawn is a layout shift the reader feels, so the widget should take the space it needs from its first paint.</p>`;
+  for (const lang of langs)
   writeFileSync(
-    join(dir, 'bench.html'),
+    join(dir, lang === 'en' ? 'bench.html' : `bench-${lang}.html`),
     `<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -463,6 +464,12 @@ async function iteration(browser: Browser, url: string, origin: string, rate: nu
     await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', button: 'left', clickCount: 1, ...at });
     await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', button: 'left', clickCount: 1, ...at });
   };
+  // Right after the commit the new document's context may not be the default one yet: retry briefly.
+  for (let i = 0; i < 50; i++) {
+    const ok = await evaluate<boolean>(`typeof __bench === 'object'`).catch(() => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await evaluate(`__bench.until('contentAt')`).catch(async (e) => {
     throw new Error(`the poll never showed its content: ${e.message}; page errors: ${consoleErrors.join(' | ') || 'none'}`);
   });
@@ -736,15 +743,26 @@ async function tracedPass(browser: Browser, url: string, origin: string, rate: n
   return { ...analyzeTrace(events, origin, doc?.ts ?? null, phaseOf), iteration: { contentAt: it.contentAt, longestTaskMs: it.longestTaskMs } };
 }
 // ---------------------------------------------------------------------------------------------
-export async function runRender(opts: { iterations?: number; throttle?: number; page?: 'bench' | 'demo'; trace?: boolean; log?: (s: string) => void } = {}): Promise<RenderResult> {
-  const { iterations = 5, throttle = 4, page: pageName = 'bench', trace = true, log = (s) => process.stderr.write(s + '\n') } = opts;
+export interface RenderOptions {
+  iterations?: number;
+  throttle?: number;
+  /** bench: a plain article with one poll (default); demo: the demo site's front page (two polls). */
+  page?: 'bench' | 'demo';
+  /** The bench page's <html lang>: anything but en also loads a lazy translation chunk. */
+  lang?: string;
+  trace?: boolean;
+  log?: (s: string) => void;
+}
+export async function runRender(opts: RenderOptions = {}): Promise<RenderResult> {
+  const { iterations = 5, throttle = 4, page: pageName = 'bench', lang = 'en', trace = true, log = (s) => process.stderr.write(s + '\n') } = opts;
+  const langs = [...new Set(['en', lang])];
   const warnings: string[] = [];
   const loadBefore = loadavg()[0];
   const [port, ngoPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'civic-bench-data-'));
   // Which script tag the page uses: /civic.js (the documented one) when its chunks resolve, else /cdn/civic.js.
   let scriptSrc = '/civic.js';
-  let demoDir = makeDemoDir(scriptSrc);
+  let demoDir = makeDemoDir(scriptSrc, langs);
   let server: SpawnedServer | undefined;
   let browser: Browser | undefined;
   const start = async () =>
@@ -761,13 +779,13 @@ export async function runRender(opts: { iterations?: number; throttle?: number; 
       if (pageName === 'demo') warnings.push('the demo page uses /civic.js, so its widgets cannot load; use --page bench');
       scriptSrc = '/cdn/civic.js';
       rmSync(demoDir, { recursive: true, force: true });
-      demoDir = makeDemoDir(scriptSrc);
+      demoDir = makeDemoDir(scriptSrc, langs);
       await server.stop();
       server = await start();
       const again = await scriptImportsResolve(server.url, scriptSrc);
       if (!again.ok) throw new Error(`neither /civic.js nor /cdn/civic.js loads: ${again.why}`);
     }
-    const url = `${server.url}/${pageName === 'demo' ? '' : 'bench.html'}`;
+    const url = `${server.url}/${pageName === 'demo' ? '' : lang === 'en' ? 'bench.html' : `bench-${lang}.html`}`;
     browser = await chromium.launch({ executablePath: ensureChromium(), args: chromiumArgs });
     log(`render bench: ${browser.version()} against ${url}, CPU ×${throttle}, ${iterations} iterations${trace ? ' + 1 traced pass' : ''}`);
 
@@ -922,6 +940,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       iterations: Number(val('--iterations') ?? 5),
       throttle: Number(val('--throttle') ?? 4),
       page: val('--page') === 'demo' ? 'demo' : 'bench',
+      lang: val('--lang') ?? 'en',
       trace: !args.includes('--no-trace'),
     });
     printRender(r);
