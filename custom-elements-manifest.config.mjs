@@ -9,10 +9,15 @@ export default {
     {
       // The analyzer also guesses event names from `dispatchEvent(new X(arg))`; only the documented
       // `civic-*` events are public.
-      name: 'documented-events-only',
+      name: 'public-api-only',
       packageLinkPhase({ customElementsManifest }) {
         for (const mod of customElementsManifest.modules)
-          for (const d of mod.declarations ?? []) if (d.events) d.events = d.events.filter((e) => e.name?.startsWith('civic-'));
+          for (const d of mod.declarations ?? []) {
+            if (d.events) d.events = d.events.filter((e) => e.name?.startsWith('civic-'));
+            // `static properties` lists internal state too; only public fields are attributes.
+            const hidden = new Set((d.members ?? []).filter((m) => m.privacy && m.privacy !== 'public').map((m) => m.name));
+            if (d.attributes) d.attributes = d.attributes.filter((a) => !hidden.has(a.fieldName));
+          }
       },
     },
   ],

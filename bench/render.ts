@@ -208,7 +208,8 @@ function instrument() {
   const polls = () => [...document.querySelectorAll('civic-poll')];
   const watch = () => {
     for (const p of polls()) {
-      if (!watched.has(p)) {
+      // Heights are tracked for the first poll only (the one measured and voted on).
+      if (!watched.has(p) && p === polls()[0]) {
         watched.add(p);
         (ro ??= new ResizeObserver((es) => es.forEach((x) => b.resizes.push({ t: performance.now(), h: x.borderBoxSize[0].blockSize })))).observe(p);
       }
@@ -229,7 +230,7 @@ function instrument() {
     if (state === 'skeleton') b.skeletonAt ??= now;
     if (state === 'content') b.contentAt ??= now;
     if (b.contentAt !== null && b.formReadyAt === null && all('[part=form] input:not([disabled])')) b.formReadyAt = now;
-    if (all('[part=thanks]')) b.thanksAt ??= now;
+    if (ps[0]?.shadowRoot?.querySelector('[part=thanks]')) b.thanksAt ??= now; // only the first poll is voted on
     for (const w of waiters.splice(0)) b[w.key] !== null ? w.done(b[w.key]!) : waiters.push(w);
   };
   function changed() {
@@ -529,10 +530,12 @@ async function iteration(browser: Browser, url: string, origin: string, rate: nu
     return hs.length ? r1(hs.at(-1)!.h) : r1([...b.resizes].reverse().find((x) => x.t < from)?.h ?? NaN);
   };
 
-  // Requests, relative to the document request; vote phase by the first click (page clock ≈ request clock).
+  // Requests, relative to the document request; vote phase by the first click. The page clock starts at
+  // navigation, a few ms before the document request, hence the margin (nothing is requested between
+  // the quiet window and the click).
   const requests = [...net.rows.values()]
     .map(({ ts, ...r }) => ({ ...r, start: r1((ts - (net.docTs ?? ts)) * 1000) }))
-    .map((r) => ({ ...r, phase: (r.start >= voteStart ? 'vote' : 'load') as RequestRow['phase'] }))
+    .map((r) => ({ ...r, phase: (r.start >= voteStart - 100 ? 'vote' : 'load') as RequestRow['phase'] }))
     .sort((a, c) => a.start - c.start);
   const ours = requests.filter((r) => r.kind !== 'other');
   const data = requests.filter((r) => r.kind === 'data');
@@ -856,7 +859,7 @@ export async function runRender(opts: RenderOptions = {}): Promise<RenderResult>
 }
 
 // ---------------------------------------------------------------------------------------------
-const fmt = (v: number | null, unit = '') => (v === null ? '—' : `${Number.isInteger(v) ? v : v.toFixed(Math.abs(v) < 1 ? 4 : 1)}${unit}`);
+const fmt = (v: number | null, unit = '') => (v === null ? '—' : `${Number.isInteger(v) ? v : Number(v.toFixed(Math.abs(v) < 1 ? 4 : 1))}${unit}`);
 
 export function printRender(r: RenderResult) {
   const s = r.summary;

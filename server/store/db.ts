@@ -36,8 +36,31 @@ export function openDatabase (opts: OpenOptions): Database {
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('foreign_keys = ON')
-  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   return { kysely, dialect: 'sqlite', close: () => kysely.destroy() }
+}
+
+/**
+ * Kysely prepares every query anew; on the vote path that costs more than running it. Reusing
+ * prepared statements by SQL text is safe here: Kysely runs one query at a time on this
+ * connection and reads results eagerly (no iterators are kept open). Bounded, oldest dropped.
+ */
+function withStatementCache (sqlite: SQLite.Database, size = 200) {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => { cache.clear(); sqlite.close() },
+    prepare (text: string) {
+      let stmt = cache.get(text)
+      if (stmt) {
+        cache.delete(text)
+      } else {
+        stmt = sqlite.prepare(text)
+        if (cache.size >= size) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(text, stmt)
+      return stmt
+    }
+  }
 }
 
 function openPostgres (url: string, opts: OpenOptions): Database {

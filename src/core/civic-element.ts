@@ -1,6 +1,5 @@
-import { LitElement, html, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
+import { LitElement, html, type CSSResultGroup, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { ContextConsumer } from '@lit/context';
 import { ApiClient, errorMessage } from './api-client.ts';
 import { configContext, type CivicConfig } from './config-context.ts';
 import { pageDefaults } from './page-defaults.ts';
@@ -25,22 +24,31 @@ export class CivicErrorEvent extends Event {
 export abstract class CivicElement extends LitElement {
   static styles: CSSResultGroup = [base];
 
+  // Declared without decorators: Lit's `static properties` ships no decorator helpers.
+  static properties: PropertyDeclarations = {
+    api: {},
+    identityToken: { attribute: 'identity-token' },
+    getIdentityToken: { attribute: false },
+    theme: { reflect: true },
+    config: { state: true },
+    t: { state: true },
+    failure: { state: true },
+    loaded: { state: true },
+  };
+
   /** Backend URL; overrides `<civic-config>` and the script tag's `data-api`. */
-  @property() api?: string;
+  api?: string;
   /** The host site's signed login token, for "verified residents only" content. */
-  @property({ attribute: 'identity-token' }) identityToken?: string;
+  identityToken?: string;
   /** Called when the widget needs the host's login token; may return a promise. */
-  @property({ attribute: false }) getIdentityToken?: CivicConfig['getIdentityToken'];
+  getIdentityToken?: CivicConfig['getIdentityToken'];
   /** Colour scheme: `light` (default), `dark`, or `auto` to follow the reader's system. */
-  @property({ reflect: true }) theme?: 'light' | 'dark' | 'auto';
+  theme?: 'light' | 'dark' | 'auto';
 
-  @consume({ context: configContext, subscribe: true })
-  @state()
   protected config?: CivicConfig;
-
-  @state() protected t: Translation = en;
-  @state() protected failure?: unknown;
-  @state() protected loaded = false;
+  protected t: Translation = en;
+  protected failure?: unknown;
+  protected loaded = false;
   /** The locale used for text and Intl formatting: the page's, if we have its translation. */
   protected locale = 'en';
   private loadKey?: string;
@@ -52,6 +60,11 @@ export abstract class CivicElement extends LitElement {
   /** Loads the content; a rejection becomes the error state. */
   protected abstract fetchContent(): Promise<void>;
   protected abstract renderContent(): TemplateResult;
+
+  constructor() {
+    super();
+    new ContextConsumer(this, { context: configContext, subscribe: true, callback: (c) => (this.config = c) });
+  }
 
   get client(): ApiClient {
     const url = this.api || this.config?.api || pageDefaults().api || new URL(import.meta.url).origin;

@@ -1,5 +1,4 @@
-import { html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { ApiError } from '../../core/api-client.ts';
 import { CivicElement } from '../../core/civic-element.ts';
 import { fill, formatDate, plural, relative } from '../../core/i18n/index.ts';
@@ -47,18 +46,29 @@ export class CivicVoteEvent extends Event {
 export class CivicPoll extends CivicElement {
   static styles = [CivicElement.styles, pollStyles];
 
-  /** The poll's id. */
-  @property() poll?: string;
-  /** Level of the question heading, to fit the host page's outline. */
-  @property({ attribute: 'heading-level', type: Number }) headingLevel = 2;
+  static properties: PropertyDeclarations = {
+    poll: {},
+    headingLevel: { attribute: 'heading-level', type: Number },
+    data: { state: true },
+    selection: { state: true },
+    editing: { state: true },
+    sending: { state: true },
+    actionError: { state: true },
+    announcement: { state: true },
+  };
 
-  @state() private data?: PollView;
+  /** The poll's id. */
+  poll?: string;
+  /** Level of the question heading, to fit the host page's outline. */
+  headingLevel = 2;
+
+  private data?: PollView;
   /** Chosen option ids; for ranked polls, all options in the resident's order. */
-  @state() private selection: string[] = [];
-  @state() private editing = false;
-  @state() private sending = false;
-  @state() private actionError?: unknown;
-  @state() private announcement = '';
+  private selection: string[] = [];
+  private editing = false;
+  private sending = false;
+  private actionError?: unknown;
+  private announcement = '';
   /** Server clock minus ours: "time left" must not trust the device clock. */
   private skew = 0;
   /** Reused when a resident retries the same vote, so the server counts it once. */
