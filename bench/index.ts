@@ -436,6 +436,8 @@ md.push('  tasks stretch further. Compare runs on the same, idle machine.');
 md.push('- "interactive" is TTI-style: the end of the last long task before a 5 s window without one (at least the time the');
 md.push('  content and its enabled form were drawn). Page-side times are since navigation start; request times are since');
 md.push('  the document request (a few ms later).');
+md.push('- Chain depth and waterfalls are read from timing (a request that starts after another finished), not from');
+md.push('  causality: on localhost a lazy chunk can finish before an unrelated fetch starts and lengthen the chain by one.');
 md.push('- CLS counts shifts without recent input; shifts after the vote click are listed separately (they follow input).');
 md.push('- Bench instrumentation (the init script) runs in the page and shows up as "(no url)" script time; it is small.');
 md.push('');

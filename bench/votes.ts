@@ -107,8 +107,8 @@ async function main () {
       SEED: '0',
       DEMO: '0',
       NODE_ENV: 'production',
-      // Per-request info logs would measure the logger; warnings and errors still print.
-      LOG_LEVEL: 'warn',
+      // Per-request logs would measure the logger (as behind a proxy that keeps access logs).
+      LOG_REQUESTS: '0',
       RATE_LIMIT_IP_PER_MIN: '1000000000',
       RATE_LIMIT_PARTICIPANT_PER_MIN: '1000000'
     },
@@ -116,11 +116,12 @@ async function main () {
   })
   child.stdout.on('data', c => { out = (out + c).slice(-20_000) })
   child.stderr.on('data', c => { out = (out + c).slice(-20_000) })
-  cleanups.push(async () => {
+  const stopServer = async () => {
     if (child.exitCode !== null) return
     child.kill('SIGTERM')
     await new Promise(r => child.once('exit', r))
-  })
+  }
+  cleanups.push(stopServer)
   await waitForHealth(url, child, () => out)
 
   // Setup through the admin API, like an operator would.
@@ -223,6 +224,11 @@ async function main () {
   // Requests cut off by the end of the run may be committed without an answer: counted once, not acknowledged.
   const strictEqual = exactlyOnce && unacked === 0
 
+  // The writer logs its batch statistics when it stops.
+  await stopServer()
+  const writerLine = out.split('\n').reverse().find(l => l.includes('vote writer stopped'))
+  const avgBatch = writerLine ? (JSON.parse(writerLine).avgBatch as number) : null
+
   const ok2xx = result['2xx']
   const votesPerSec = ok2xx / result.duration
   const ratio = votesPerSec / base.requests.average
@@ -233,6 +239,7 @@ async function main () {
   line('votes (2xx)', `${Math.round(votesPerSec)} votes/s`)
   line('vote latency', `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`)
   line('votes / baseline', `${(ratio * 100).toFixed(1)} %`)
+  line('votes per transaction (avg)', String(avgBatch ?? '?'))
   line('server CPU per request', `vote ${voteCpuUs ?? '?'} µs, baseline ${baseCpuUs ?? '?'} µs`)
   line('status codes', [...statuses].map(([s, n]) => `${s}×${n}`).join(', '))
   line('errors / timeouts', `${result.errors} / ${result.timeouts}`)
@@ -253,6 +260,7 @@ async function main () {
     baselineReqPerSec: Math.round(base.requests.average),
     ratio: Number(ratio.toFixed(3)),
     serverCpuUsPerVote: voteCpuUs,
+    avgBatch,
     serverCpuUsPerBaselineRequest: baseCpuUs,
     errors: result.errors + result.timeouts + result.non2xx,
     retries,

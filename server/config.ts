@@ -21,6 +21,8 @@ export interface Config {
   /** HS256 key of the seeded demo site's identity. Demo only: never use it for a real site. */
   demoIdentitySecret: string
   logLevel: string
+  /** One log line per request (Fastify's default); off when a proxy in front keeps access logs. */
+  logRequests: boolean
   /** Where the built client bundle (loader + chunks) lives. */
   cdnDir: string
   demoDir: string
@@ -78,6 +80,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     demoOrigins: list(env.DEMO_ORIGINS),
     demoIdentitySecret: env.DEMO_IDENTITY_SECRET || DEMO_IDENTITY_SECRET,
     logLevel: env.LOG_LEVEL || 'info',
+    logRequests: bool(env.LOG_REQUESTS, true),
     cdnDir: path.resolve(env.CDN_DIR || path.join(root, 'dist/cdn')),
     demoDir: path.resolve(env.DEMO_DIR || path.join(root, 'demo')),
     sseHeartbeatMs: int('SSE_HEARTBEAT_MS', env.SSE_HEARTBEAT_MS, 15_000),

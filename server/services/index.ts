@@ -70,6 +70,8 @@ export async function createServices (db: Database, config: Config, log: Fastify
     async close () {
       await writer.close()
       live.close()
+      const { transactions, votes } = writer.stats
+      log.info({ transactions, votes, avgBatch: transactions ? Number((votes / transactions).toFixed(1)) : 0 }, 'vote writer stopped')
     }
   }
 }

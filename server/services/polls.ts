@@ -63,7 +63,7 @@ export class PollService {
 
   async #myVote (poll: Poll, participantId: string | null) {
     if (!participantId) return null
-    const row = await findMyVote(this.#d.db.kysely, poll.id, `p:${participantId}`, participantId)
+    const row = await findMyVote(this.#d.db.kysely, poll.id, participantId, poll.verifiedOnly)
     return row ? { choices: JSON.parse(row.choices) as string[], at: row.updated_at } : null
   }
 

@@ -41,11 +41,18 @@ export async function replaceVote (db: Kysely<DB>, row: VoteRow, previousKey: st
   return Number(r.numUpdatedRows) === 1
 }
 
-/** The vote cast under one of these keys (a participant may also have voted verified). */
-export async function findMyVote (db: Kysely<DB>, pollId: string, voterKey: string, participantId: string): Promise<VoteRow | undefined> {
+/**
+ * This participant's vote: under its own key, or (verified polls) cast as a resident from this
+ * participant's device. Two lookups so each uses an index (the primary key, the partial index).
+ */
+export async function findMyVote (db: Kysely<DB>, pollId: string, participantId: string, verified: boolean): Promise<VoteRow | undefined> {
+  if (!verified) {
+    return db.selectFrom('votes').selectAll()
+      .where('poll_id', '=', pollId).where('voter_key', '=', `p:${participantId}`)
+      .executeTakeFirst()
+  }
   return db.selectFrom('votes').selectAll()
-    .where('poll_id', '=', pollId)
-    .where(eb => eb.or([eb('voter_key', '=', voterKey), eb('participant_id', '=', participantId)]))
+    .where('poll_id', '=', pollId).where('verified', '=', 1).where('participant_id', '=', participantId)
     .orderBy('updated_at', 'desc')
     .limit(1)
     .executeTakeFirst()

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { forEachDb } from './helpers/harness.ts'
 import type { TestApp } from './helpers/harness.ts'
-import { assertError, countVoteRows, createPoll, createSite, mintToken, ok, uid, vote } from './helpers/api.ts'
+import { assertError, countVoteRows, createPoll, createSite, mintToken, ok, uid, view, vote } from './helpers/api.ts'
 
 const SECRET = 'a-test-secret-of-sufficient-length'
 const ISSUER = 'https://login.city.example'
@@ -28,8 +28,10 @@ forEachDb('verified-only polls (HS256)', env => {
 
   test('a good token is accepted and the vote is keyed by its subject', async () => {
     const jwt = await hs256({ sub: 'resident-1', iss: ISSUER })
-    const body = ok(await vote(t.app, pollId, await mintToken(t.app), ['yes'], { identity: jwt }))
+    const device = await mintToken(t.app)
+    const body = ok(await vote(t.app, pollId, device, ['yes'], { identity: jwt }))
     assert.equal(body.results.voters, 1)
+    assert.deepEqual((await view(t.app, pollId, device)).myVote?.choices, ['yes'], 'the device that voted sees its vote')
     // The same resident on another device (another participant token) is the same voter.
     assertError(await vote(t.app, pollId, await mintToken(t.app), ['no'], { identity: jwt }), 409, 'ALREADY_VOTED')
     const row = await t.db.kysely.selectFrom('votes').selectAll().where('poll_id', '=', pollId).executeTakeFirstOrThrow()

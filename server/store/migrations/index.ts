@@ -1,9 +1,10 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import * as m001 from './001_initial.ts'
+import * as m002 from './002_verified_participant_index.ts'
 
 /** In-code provider: migrations ship inside the bundle, no directory scanning at runtime. */
 export const migrationProvider: MigrationProvider = {
   async getMigrations (): Promise<Record<string, Migration>> {
-    return { '001_initial': m001 }
+    return { '001_initial': m001, '002_verified_participant_index': m002 }
   }
 }

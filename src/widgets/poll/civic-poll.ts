@@ -129,8 +129,8 @@ export class CivicPoll extends CivicElement {
     const t = this.t.poll;
     const voting = d.status === 'open' && (!d.myVote || this.editing);
     return html`
-      <div part="question" class="q" id="q" role="heading" aria-level=${this.headingLevel}>${d.question}</div>
-      ${d.description ? html`<p>${d.description}</p>` : nothing}
+      <div part="question" class="q" id="q" role="heading" aria-level=${this.headingLevel} dir="auto">${d.question}</div>
+      ${d.description ? html`<p dir="auto">${d.description}</p>` : nothing}
       <p class="muted">${this.statusText(d)}${d.verifiedOnly ? html` ${t.verifiedOnly}` : nothing}</p>
       ${voting ? this.renderForm(d) : this.renderVoted(d)}
       ${renderResults(d, this.t, this.locale, this.headingLevel + 1)}
@@ -184,7 +184,7 @@ export class CivicPoll extends CivicElement {
           ?disabled=${multiple && !on && this.selection.length >= max}
           @change=${() => this.pick(o.id, multiple)}
         />
-        <span>${o.label}</span>
+        <span dir="auto">${o.label}</span>
       </label>`;
     });
   }
@@ -197,7 +197,7 @@ export class CivicPoll extends CivicElement {
         ${this.selection.map(
           (id, i) => html`<li part="option" class=${i < max ? '' : 'out'}>
             <span class="pos" aria-hidden="true">${i + 1}</span>
-            <span class="grow">${label(id)}</span>
+            <span class="grow" dir="auto">${label(id)}</span>
             <button type="button" class="mv up" aria-label=${fill(t.moveUp, { label: label(id) })}
               aria-disabled=${i === 0} @click=${() => this.move(i, -1, label(id))}>↑</button>
             <button type="button" class="mv down" aria-label=${fill(t.moveDown, { label: label(id) })}

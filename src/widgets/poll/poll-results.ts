@@ -32,7 +32,7 @@ export function renderResults(d: PollView, tr: Translation, locale: string, leve
       ${d.options.map(
         (o) => html`<li part="result">
           <span class="row">
-            <span>${o.label}${mine.includes(o.id) ? html` <b>(${t.yourChoice})</b>` : nothing}</span>
+            <span><bdi>${o.label}</bdi>${mine.includes(o.id) ? html` <b>(${t.yourChoice})</b>` : nothing}</span>
             <span>${pct.format(share(o.id))} · ${plural(ranked ? t.points : t.votes, value(o.id), locale)}</span>
           </span>
           <svg class="bar" aria-hidden="true"><rect class="fill" height="100%" width=${share(o.id) * 100 + '%'}></rect></svg>
