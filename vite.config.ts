@@ -1,7 +1,31 @@
 import { defineConfig, type Plugin } from 'vite';
+import type { OutputChunk } from 'rolldown';
 import minifyLiterals from 'rollup-plugin-minify-template-literals';
 
 const widgets = { poll: 'src/widgets/poll/define.ts' };
+
+/**
+ * The loader imports a widget, whose code then imports Lit and the core: two round trips before
+ * any data. This rewrites each `import('./poll.js')` in the loader to import the widget's static
+ * dependencies at the same time, so the chain stays loader → widget module → data.
+ */
+function flattenLoaderImports(): Plugin {
+  return {
+    name: 'civic-flatten-loader-imports',
+    generateBundle(_, bundle) {
+      const loader = bundle['civic.js'] as OutputChunk;
+      let rewritten = 0;
+      loader.code = loader.code.replace(/import\((["'`])\.\/([^"'`]+)\1\)/g, (all, q: string, file: string) => {
+        const deps = (bundle[file] as OutputChunk | undefined)?.imports ?? [];
+        if (!deps.length) return all;
+        rewritten++;
+        const imports = [file, ...deps].map((f) => `import(${q}./${f}${q})`).join(',');
+        return `Promise.all([${imports}]).then(m=>m[0])`;
+      });
+      if (!rewritten) this.error('civic.js: found no widget import to flatten; did the loader change?');
+    },
+  };
+}
 
 /**
  * Two builds from one source:
@@ -25,7 +49,7 @@ export default defineConfig(({ mode }) =>
       }
     : {
         // conservativeCollapse: a run of spaces becomes one, never none (` <b>(…)</b>` keeps its space).
-        plugins: [minifyLiterals({ options: { minifyOptions: { conservativeCollapse: true } } }) as Plugin],
+        plugins: [minifyLiterals({ options: { minifyOptions: { conservativeCollapse: true } } }) as Plugin, flattenLoaderImports()],
         build: {
           outDir: 'dist/cdn',
           target: 'es2022',

@@ -3,7 +3,6 @@
  * Finds `<civic-*>` elements and CMS-safe `<div data-civic="…">` placeholders, now and later,
  * and imports only the widgets present. Importing nothing else keeps it under 1 KB.
  */
-import { pageDefaults } from './core/page-defaults.ts';
 
 const widgets: Record<string, () => Promise<unknown>> = {
   poll: () => import('./widgets/poll/define.ts'),
@@ -11,7 +10,7 @@ const widgets: Record<string, () => Promise<unknown>> = {
 const loaded: Record<string, Promise<unknown>> = {};
 let config: Promise<unknown> | undefined;
 const FLAG = Symbol.for('civic-widgets.loader');
-const g = globalThis as Record<symbol, unknown>;
+const g = globalThis as Record<symbol, { api?: string } | number | undefined>;
 
 /** `<div data-civic="poll" data-poll="ID" data-lang="fr">` gets a `<civic-poll poll="ID" lang="fr">` inside it. */
 function upgrade(div: HTMLElement) {
@@ -37,7 +36,14 @@ function scan(root: ParentNode) {
 if (!g[FLAG]) {
   g[FLAG] = 1;
   const me = [...document.querySelectorAll('script')].find((s) => s.src === import.meta.url);
-  pageDefaults().api ??= me?.dataset.api || new URL(import.meta.url).origin;
+  // The same record core/page-defaults.ts reads; written here directly so the loader imports nothing.
+  const defaults = (g[Symbol.for('civic-widgets.defaults')] ??= {}) as { api?: string };
+  defaults.api ??= me?.dataset.api || new URL(import.meta.url).origin;
+  // Reserve a widget's height before its code arrives, so the page does not jump. A constructed
+  // sheet, not a <style>, so a strict CSP allows it.
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(':is(civic-' + Object.keys(widgets).join(',civic-') + '):not(:defined){display:block;min-block-size:var(--civic-min-block-size,20rem)}');
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   scan(document);
   // Widgets added later (single-page apps, infinite scroll) are picked up as they arrive.
   new MutationObserver((records) => {

@@ -122,7 +122,7 @@ export abstract class CivicElement extends LitElement {
 
   protected render() {
     const busy = !this.loaded && !this.failure;
-    return html`<div part="base" class="base" lang=${this.locale} dir=${isRtl(this.locale) ? 'rtl' : 'ltr'} aria-busy=${busy}>
+    return html`<div part="base" class="base ${busy ? 'busy' : ''}" lang=${this.locale} dir=${isRtl(this.locale) ? 'rtl' : 'ltr'} aria-busy=${busy}>
       ${this.failure
         ? this.renderError(this.failure, () => this.reload())
         : busy

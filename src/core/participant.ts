@@ -28,16 +28,23 @@ const write = (k: string, v?: string) => {
 /** The stored token, or undefined: reads never mint one, so a first visit costs one request. */
 export const storedParticipant = (client: ApiClient) => read(keyFor(client));
 
-/** The stored token, or a new one from the server (one request per backend, however many widgets ask). */
+/**
+ * The stored token, or a new one from the server (one request per backend, however many widgets
+ * ask). A new token lives in this page's memory only until `rememberParticipant`: nothing is
+ * written to the resident's device until they take part.
+ */
 export function participant(client: ApiClient): Promise<string> {
   const k = keyFor(client);
   const have = read(k);
   if (have) return Promise.resolve(have);
   return (pending[k] ??= client
     .post<{ token: string }>('v1/participants', {})
-    .then(({ token }) => (write(k, token), token))
+    .then(({ token }) => (memory[k] = token))
     .finally(() => delete pending[k]));
 }
+
+/** Keeps the token on the device once the resident has voted, answered or commented with it. */
+export const rememberParticipant = (client: ApiClient, token: string) => write(keyFor(client), token);
 
 /** Drops a token the server refused, so the next call mints a fresh one. */
 export const forgetParticipant = (client: ApiClient) => write(keyFor(client));

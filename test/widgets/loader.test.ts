@@ -36,6 +36,11 @@ describe('loader (civic.js)', () => {
     await waitUntil(() => /closed/i.test(shadowText(el)), 'a late widget was not loaded');
   });
 
+  it('reserves the height of widgets whose code has not arrived yet, with a CSP-safe constructed sheet', () => {
+    const rules = document.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((r) => r.cssText));
+    expect(rules.some((r) => r.includes('civic-poll') && r.includes(':not(:defined)') && r.includes('20rem'))).to.equal(true);
+  });
+
   it('leaves divs for unknown widgets alone', async () => {
     const div = await fixture(html`<div data-civic="no-such-widget"></div>`);
     await new Promise((r) => setTimeout(r, 50));

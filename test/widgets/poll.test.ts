@@ -54,7 +54,8 @@ describe('civic-poll', () => {
     const skeleton = $(el, '.skeleton')!;
     expect(skeleton).to.exist;
     expect(skeleton.getAttribute('role')).to.equal('status');
-    expect(skeleton.getBoundingClientRect().height).to.be.greaterThan(100);
+    // Exactly the height the loader reserves before the element is defined (20rem): nothing shifts.
+    expect(el.getBoundingClientRect().height).to.equal(20 * parseFloat(getComputedStyle(document.documentElement).fontSize));
     await expect(el).to.be.accessible();
     el.remove();
   });

@@ -82,8 +82,14 @@ export const base = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
+  /* While loading, the box is exactly as tall as the loader reserved before the element was
+     defined: both use --civic-min-block-size, so nothing moves when the code arrives. */
+  .busy {
+    display: flex;
+    min-block-size: var(--civic-min-block-size, 20rem);
+  }
   .skeleton {
-    min-block-size: var(--civic-min-block-size, 14rem);
+    flex: 1;
     border-radius: var(--_radius);
     background: linear-gradient(90deg, var(--_line) 0 0) 0 0 / 60% 1.25rem no-repeat,
       linear-gradient(90deg, var(--_line) 0 0) 0 2.5rem / 100% 2.75rem no-repeat,

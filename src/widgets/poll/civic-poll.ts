@@ -3,7 +3,7 @@ import { ApiError } from '../../core/api-client.ts';
 import { CivicElement } from '../../core/civic-element.ts';
 import { fill, formatDate, plural, relative } from '../../core/i18n/index.ts';
 import { LiveUpdates } from '../../core/live.ts';
-import { forgetParticipant, participant, storedParticipant } from '../../core/participant.ts';
+import { forgetParticipant, participant, rememberParticipant, storedParticipant } from '../../core/participant.ts';
 import { pollStyles } from './civic-poll.styles.ts';
 import type { PollResults, PollView, VoteResponse } from './poll.types.ts';
 import { renderResults } from './poll-results.ts';
@@ -111,8 +111,14 @@ export class CivicPoll extends CivicElement {
     });
     this.skew = Date.parse(d.serverTime) - Date.now();
     if (!this.editing) this.selection = d.myVote?.choices ?? (d.type === 'ranked' ? d.options.map((o) => o.id) : []);
+    this.show(d);
+  }
+
+  /** Shows a poll and follows its live results while it is open and they are visible. */
+  private show(d: PollView) {
     this.data = d;
-    const token = storedParticipant(this.client);
+    // Only "after vote" results are personal; other streams need no token, so voting keeps them open.
+    const token = d.resultsVisibility === 'after-vote' && d.myVote && storedParticipant(this.client);
     this.live.follow(
       d.status === 'open' && d.results
         ? this.client.url(`v1/polls/${encodeURIComponent(d.id)}/live` + (token ? `?participant=${encodeURIComponent(token)}` : ''))
@@ -164,7 +170,7 @@ export class CivicPoll extends CivicElement {
           ${d.myVote ? t.update : t.vote}
         </button>
         ${this.editing
-          ? html`<button type="button" @click=${() => ((this.editing = false), this.refresh().catch(() => {}))}>
+          ? html`<button type="button" @click=${() => ((this.editing = false), (this.selection = d.myVote!.choices))}>
               ${t.cancel}
             </button>`
           : nothing}
@@ -241,12 +247,13 @@ export class CivicPoll extends CivicElement {
     const max = d.type === 'ranked' ? (d.maxChoices ?? d.options.length) : d.options.length;
     const choices = this.selection.slice(0, max);
     try {
+      let token = '';
       const vote = async () =>
         this.client.post<VoteResponse>(
           `v1/polls/${encodeURIComponent(d.id)}/votes`,
           { choices },
           {
-            participant: await participant(this.client),
+            participant: (token = await participant(this.client)),
             identity: d.verifiedOnly ? await this.identity() : undefined,
             key: (this.voteKey ??= crypto.randomUUID()),
           },
@@ -257,9 +264,11 @@ export class CivicPoll extends CivicElement {
         this.voteKey = undefined;
         return vote();
       });
+      rememberParticipant(this.client, token);
       this.voteKey = undefined;
       this.editing = false;
-      this.data = { ...d, myVote: res.vote, results: res.results ?? d.results };
+      // The answer carries the vote and the results this voter may now see: no second request.
+      this.show({ ...d, myVote: res.vote, results: res.results ?? d.results });
       this.dispatchEvent(new CivicVoteEvent(d.id, choices));
     } catch (err) {
       this.actionError = err;
@@ -269,8 +278,6 @@ export class CivicPoll extends CivicElement {
     }
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('.thanks')?.focus();
-    // Picks up results only a voter may see, and starts live updates for them.
-    this.refresh().catch(() => {});
   }
 
   private renderVoted(d: PollView) {
