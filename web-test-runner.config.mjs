@@ -11,6 +11,7 @@ import { defaultReporter } from '@web/test-runner';
 import { chromiumArgs, ensureChromium } from './scripts/chromium.mjs';
 import { freePort, spawnServer } from './scripts/test-server.mjs';
 import { countReporter } from './test/widgets/count-reporter.mjs';
+import { flakyApi } from './test/widgets/fixtures/flaky-api.mjs';
 
 // Ports are chosen up front: the server's allow-list must name the test page's origin.
 const port = await freePort(); // the test runner's own (page origin)
@@ -71,7 +72,7 @@ export default {
   files: ['test/widgets/**/*.test.ts'],
   port,
   nodeResolve: true,
-  middleware: [adminProxy],
+  middleware: [adminProxy, flakyApi],
   testFramework: { config: { timeout: 5_000 } }, // real HTTP round trips, not mocks
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),

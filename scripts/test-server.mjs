@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = 'server/server.ts';
 // Settings the server reads; a test passes them explicitly so nothing leaks in from the shell.
+// Preloaded into the server: when the test process dies, even by SIGKILL, the server's stdin pipe
+// closes and the server shuts itself down gracefully, instead of living on as an orphan.
+const EXIT_WITH_PARENT = `data:text/javascript,process.stdin.on('close', () => process.kill(process.pid, 'SIGTERM')).resume()`;
 const SERVER_VARS = ['PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'ADMIN_TOKEN', 'SEED', 'DEMO', 'DEMO_ORIGINS', 'DEMO_NGO_PORT'];
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -34,10 +37,10 @@ export async function spawnServer({ port, env = {}, timeoutMs = 30_000 }) {
   const base = { ...process.env };
   for (const key of SERVER_VARS) delete base[key];
   for (const key of Object.keys(base)) if (key.startsWith('RATE_LIMIT_')) delete base[key];
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, entry], {
     cwd: root,
     env: { ...base, HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
   const keep = (chunk) => {

@@ -50,7 +50,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const transient = (e: ApiError) => e.status === 0 || e.status === 429 || e.status >= 500;
 
 export class ApiClient {
-  constructor(readonly base: string) {}
+  constructor(
+    readonly base: string,
+    private readonly timeoutMs = TIMEOUT_MS,
+  ) {}
 
   get<T>(path: string, opts: RequestOptions = {}) {
     return this.request<T>('GET', path, opts);
@@ -83,7 +86,7 @@ export class ApiClient {
     if (opts.participant) headers.authorization = `Participant ${opts.participant}`;
     if (opts.identity) headers['x-civic-identity'] = opts.identity;
     if (opts.key) headers['idempotency-key'] = opts.key;
-    const timeout = AbortSignal.timeout(TIMEOUT_MS);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     let res: Response;
     try {
       res = await fetch(this.url(path), {
