@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = 'server/server.ts';
-// Settings the server reads; a test passes them explicitly so nothing leaks in from the shell.
 // Preloaded into the server: when the test process dies, even by SIGKILL, the server's stdin pipe
-// closes and the server shuts itself down gracefully, instead of living on as an orphan.
-const EXIT_WITH_PARENT = `data:text/javascript,process.stdin.on('close', () => process.kill(process.pid, 'SIGTERM')).resume()`;
+// closes and the server ends too, instead of living on as an orphan. SIGKILL, because a graceful
+// shutdown hangs writing its logs to the dead parent's pipes; the data is throwaway anyway.
+const EXIT_WITH_PARENT = `data:text/javascript,process.stdin.on('close', () => process.kill(process.pid, 'SIGKILL')).resume()`;
+// Settings the server reads; a test passes them explicitly so nothing leaks in from the shell.
 const SERVER_VARS = ['PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'ADMIN_TOKEN', 'SEED', 'DEMO', 'DEMO_ORIGINS', 'DEMO_NGO_PORT'];
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */

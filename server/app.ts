@@ -59,11 +59,10 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
   })
 
   let closing = false
-  app.addHook('onRequest', async (_req, reply) => {
-    if (closing) {
-      reply.header('connection', 'close')
-      throw new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again')
-    }
+  app.addHook('onRequest', (_req, reply, done) => {
+    if (!closing) return done()
+    reply.header('connection', 'close')
+    done(new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again'))
   })
   app.addHook('preClose', async () => { closing = true })
   // Runs after the HTTP server has drained: write what is still queued.

@@ -40,7 +40,9 @@ export const pollRoutes: FastifyPluginAsyncTypebox<PollRouteOptions> = async (ap
 
   // Open streams, ended when the server shuts down (otherwise close would wait for them forever).
   const streams = new Set<ServerResponse>()
+  let closing = false
   app.addHook('preClose', async () => {
+    closing = true
     for (const res of streams) res.end()
   })
 
@@ -83,12 +85,19 @@ export const pollRoutes: FastifyPluginAsyncTypebox<PollRouteOptions> = async (ap
       res!.write(': heartbeat\n\n')
       sub.recheck().catch(err => req.log.warn({ err }, 'live recheck failed'))
     }, sseHeartbeatMs)
+    let ended = false
     const done = () => {
+      if (ended) return
+      ended = true
       clearInterval(heartbeat)
       sub.close()
       streams.delete(res!)
     }
     res.on('close', done)
     res.on('error', done)
+    // The reader may have gone while we subscribed (then 'close' has fired already),
+    // or the server began shutting down meanwhile.
+    if (res.destroyed || req.raw.destroyed) done()
+    else if (closing) res.end()
   })
 }

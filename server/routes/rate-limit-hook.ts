@@ -1,8 +1,15 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { Services } from '../services/index.ts'
 import { enforce } from '../services/rate-limit.ts'
 
 /** Per-IP limit as an onRequest hook, so a flood is refused before its body is even read. */
 export function ipLimit (services: Services) {
-  return async (req: FastifyRequest) => enforce(services.ipLimiter, req.ip)
+  return (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    try {
+      enforce(services.ipLimiter, req.ip)
+      done()
+    } catch (err) {
+      done(err as Error)
+    }
+  }
 }

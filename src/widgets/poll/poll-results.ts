@@ -25,7 +25,8 @@ export function renderResults(d: PollView, tr: Translation, locale: string, leve
   const share = (id: string) => (total ? value(id) / total : 0);
   const leader = d.options.reduce((a, b) => (value(b.id) > value(a.id) ? b : a));
   const mine = d.myVote?.choices ?? [];
-  return html`<section part="results" aria-labelledby="rh">
+  // A plain div, not a <section>: two polls on one page would make two "Results" landmarks.
+  return html`<div part="results">
     <div id="rh" class="rh" role="heading" aria-level=${level}>${t.results}</div>
     ${total ? html`<p class="sr">${fill(t.leading, { label: leader.label, pct: pct.format(share(leader.id)) })}</p>` : nothing}
     <ul class="bars">
@@ -40,5 +41,5 @@ export function renderResults(d: PollView, tr: Translation, locale: string, leve
       )}
     </ul>
     <p class="muted">${plural(t.voters, r.voters, locale)}${d.status === 'open' ? ' · ' + t.live : ''}</p>
-  </section>`;
+  </div>`;
 }
