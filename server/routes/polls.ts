@@ -6,7 +6,7 @@ import { LiveHeaders, LiveQuery, PollView, VoteBody, VoteHeaders, VoteResponse }
 import type { PollResults } from '../schemas/polls.ts'
 import type { Services } from '../services/index.ts'
 import { ipLimit } from './rate-limit-hook.ts'
-import { participantToken, writeContext } from './request-context.ts'
+import { participantToken, readContext, writeContext } from './request-context.ts'
 
 export interface PollRouteOptions {
   services: Services
@@ -23,7 +23,7 @@ export const pollRoutes: FastifyPluginAsyncTypebox<PollRouteOptions> = async (ap
     }
   }, async (req, reply) => {
     reply.header('cache-control', 'no-store')
-    return services.polls.view(req.params.id, participantToken(req))
+    return services.polls.view(req.params.id, participantToken(req), readContext(req))
   })
 
   app.post('/v1/polls/:id/votes', {
@@ -68,7 +68,7 @@ export const pollRoutes: FastifyPluginAsyncTypebox<PollRouteOptions> = async (ap
     }
     // Subscribing first turns an unknown poll into a normal JSON 404.
     const sub = await services.polls.subscribe(req.params.id, req.query.participant ?? participantToken(req),
-      lastId === undefined ? undefined : Number(lastId), write)
+      lastId === undefined ? undefined : Number(lastId), write, readContext(req))
 
     reply.hijack()
     res = reply.raw

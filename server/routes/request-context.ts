@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { WriteContext } from '../services/polls.ts'
+import type { ReadContext, WriteContext } from '../services/polls.ts'
 
 /** The token of `Authorization: Participant <token>`, if that scheme was used. */
 export function participantToken (req: FastifyRequest): string | undefined {
@@ -7,17 +7,22 @@ export function participantToken (req: FastifyRequest): string | undefined {
   return m?.[1]
 }
 
+const header = (req: FastifyRequest, name: string) => {
+  const v = req.headers[name]
+  return Array.isArray(v) ? v[0] : v
+}
+
+/** Where a public read comes from. */
+export function readContext (req: FastifyRequest): ReadContext {
+  return { origin: header(req, 'origin'), selfOrigin: `${req.protocol}://${req.host}` }
+}
+
 /** What a public write carries in its headers, for the services. */
 export function writeContext (req: FastifyRequest): WriteContext {
-  const header = (name: string) => {
-    const v = req.headers[name]
-    return Array.isArray(v) ? v[0] : v
-  }
   return {
-    origin: header('origin'),
-    selfOrigin: `${req.protocol}://${req.host}`,
+    ...readContext(req),
     participantToken: participantToken(req),
-    identityToken: header('x-civic-identity'),
-    idempotencyKey: header('idempotency-key')
+    identityToken: header(req, 'x-civic-identity'),
+    idempotencyKey: header(req, 'idempotency-key')
   }
 }

@@ -43,6 +43,17 @@ export class OriginPolicy {
     return origin !== undefined && this.#known.has(origin)
   }
 
+  /**
+   * A read may come without Origin (same-origin GETs, servers, curl). A browser on a site that is
+   * not allow-listed gets a 403 it can read (CORS header on the refusal only), so the widget tells
+   * the city's editor why instead of showing a form whose votes could never count.
+   */
+  assertRead (origin: string | undefined, allowed: readonly string[], selfOrigin: string): void {
+    if (origin === undefined || origin === selfOrigin || allowed.includes(origin)) return
+    throw new AppError(403, 'ORIGIN_NOT_ALLOWED', `Origin ${origin} is not allowed to embed this content`, undefined,
+      { 'access-control-allow-origin': origin, vary: 'Origin' })
+  }
+
   /** `allowed` = the poll's site list, or 'any-site' for writes not tied to a site. */
   assertWrite (origin: string | undefined, allowed: readonly string[] | 'any-site', selfOrigin: string): void {
     if (origin !== undefined && origin === selfOrigin) return

@@ -15,10 +15,14 @@ import type { ResultsCache } from './results.ts'
 import type { VoteWriter } from './vote-writer.ts'
 
 /** What a public write carries besides its body; the route reads it from the request. */
-export interface WriteContext {
+/** Where a public read comes from, for the origin allow-list. */
+export interface ReadContext {
   origin: string | undefined
   /** `scheme://host` of this server as the client addressed it. */
   selfOrigin: string
+}
+
+export interface WriteContext extends ReadContext {
   participantToken: string | undefined
   identityToken: string | undefined
   idempotencyKey: string | undefined
@@ -67,8 +71,9 @@ export class PollService {
     return row ? { choices: JSON.parse(row.choices) as string[], at: row.updated_at } : null
   }
 
-  async view (pollId: string, participantToken: string | undefined): Promise<PollView> {
-    const { poll } = await this.#entry(pollId)
+  async view (pollId: string, participantToken: string | undefined, from: ReadContext): Promise<PollView> {
+    const { poll, site } = await this.#entry(pollId)
+    this.#d.origins.assertRead(from.origin, site.origins, from.selfOrigin)
     const now = new Date()
     const status = pollStatus(poll, now)
     const myVote = await this.#myVote(poll, this.#participant(participantToken))
@@ -120,8 +125,9 @@ export class PollService {
    * reader may see; results hidden from the reader are never sent.
    */
   async subscribe (pollId: string, participantToken: string | undefined, lastEventId: number | undefined,
-    send: (r: PollResults) => void): Promise<LiveSubscription> {
-    const { poll } = await this.#entry(pollId)
+    send: (r: PollResults) => void, from: ReadContext): Promise<LiveSubscription> {
+    const { poll, site } = await this.#entry(pollId)
+    this.#d.origins.assertRead(from.origin, site.origins, from.selfOrigin)
     const participantId = this.#participant(participantToken)
     let hasVoted = (await this.#myVote(poll, participantId)) !== null
     let lastSent = lastEventId ?? -1

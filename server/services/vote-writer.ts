@@ -37,6 +37,7 @@ interface Pending {
 }
 
 type Answer = { outcome: Omit<VoteOutcome, 'results' | 'poll'> } | { error: AppError }
+interface BatchResult { answers: Map<Pending, Answer>; committed: Map<string, Committed> }
 
 export interface VoteWriterOptions {
   maxBatch: number
@@ -54,6 +55,7 @@ export class VoteWriter {
   readonly #db: Database
   readonly #opts: VoteWriterOptions
   #queue: Pending[] = []
+  #inFlight = 0
   #running = false
   #scheduled = false
   #closed = false
@@ -64,6 +66,11 @@ export class VoteWriter {
   constructor (db: Database, opts: VoteWriterOptions) {
     this.#db = db
     this.#opts = opts
+  }
+
+  /** Votes accepted but not yet answered (queued or in the running transaction). */
+  get backlog (): number {
+    return this.#queue.length + this.#inFlight
   }
 
   submit (input: VoteInput): Promise<VoteOutcome> {
@@ -90,29 +97,32 @@ export class VoteWriter {
     this.#running = true
     try {
       while (this.#queue.length > 0) {
-        await this.#flush(this.#queue.splice(0, this.#opts.maxBatch))
+        const batch = this.#queue.splice(0, this.#opts.maxBatch)
+        this.#inFlight = batch.length
+        await this.#flush(batch)
       }
     } finally {
+      this.#inFlight = 0
       this.#running = false
       for (const done of this.#idle.splice(0)) done()
     }
   }
 
   async #flush (batch: Pending[]): Promise<void> {
+    let done: BatchResult
     try {
-      const { answers, committed } = await this.#transaction(batch)
-      this.stats.transactions++
-      this.stats.votes += batch.length
-      this.#deliver(batch, answers, committed)
+      done = await this.#transaction(batch)
     } catch (err) {
-      if (batch.length > 1) {
-        // Isolate the failure: each vote in its own transaction, so only the bad one fails.
-        this.#opts.onError(err, `vote batch of ${batch.length} failed; retrying one by one`)
-        for (const p of batch) await this.#flush([p])
-      } else {
-        batch[0]!.reject(err)
-      }
+      if (batch.length === 1) return batch[0]!.reject(err)
+      // Isolate the failure: each vote in its own transaction, so only the bad one fails.
+      this.#opts.onError(err, `vote batch of ${batch.length} failed; retrying one by one`)
+      for (const p of batch) await this.#flush([p])
+      return
     }
+    // Outside the try: once committed, a batch must never be applied a second time.
+    this.stats.transactions++
+    this.stats.votes += batch.length
+    this.#deliver(batch, done.answers, done.committed)
   }
 
   #deliver (batch: Pending[], answers: Map<Pending, Answer>, committed: Map<string, Committed>): void {
@@ -132,7 +142,7 @@ export class VoteWriter {
   }
 
   /** Retries the rare write conflict (another node changed the same vote) a few times. */
-  async #transaction (batch: Pending[]) {
+  async #transaction (batch: Pending[]): Promise<BatchResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#db.kysely.transaction().execute(trx => this.#apply(trx, batch))
@@ -142,7 +152,7 @@ export class VoteWriter {
     }
   }
 
-  async #apply (trx: Kysely<DB>, batch: Pending[]) {
+  async #apply (trx: Kysely<DB>, batch: Pending[]): Promise<BatchResult> {
     const answers = new Map<Pending, Answer>()
     const committed = new Map<string, Committed>()
     const now = new Date()

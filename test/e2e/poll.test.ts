@@ -657,7 +657,7 @@ test("cross-origin embedding: the NGO's page on another origin votes through the
   assert.deepEqual(errors, []);
 });
 
-test('an origin that is not allow-listed shows the friendly "not allowed" message when voting, and nothing is counted', { timeout: TEST_TIMEOUT }, async (t) => {
+test('an origin that is not allow-listed is told so at once, in words, and can write nothing', { timeout: TEST_TIMEOUT }, async (t) => {
   const server = await serverFor(t);
   const stranger = await staticServer(t, (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -672,43 +672,50 @@ test('an origin that is not allow-listed shows the friendly "not allowed" messag
 
   const { page, errors } = await pageIn(await contextFor(t));
   await recordWidgetEvents(page);
-  const writes: { url: string; status: number; code?: string }[] = [];
+  const reads: { status: number; code?: string }[] = [];
   page.on('response', async (r) => {
-    if (r.request().method() !== 'POST') return;
-    const body = await r.json().catch(() => null);
-    writes.push({ url: r.url(), status: r.status(), code: body?.error?.code });
+    if (!r.url().includes('/v1/polls/')) return;
+    reads.push({ status: r.status(), code: (await r.json().catch(() => null))?.error?.code });
   });
   await page.goto(`${stranger.url}/`);
 
-  // Reading is public: the poll shows from any origin.
+  // The editor who pasted the snippet on an unlisted site sees why at once, instead of a form
+  // whose votes could never be counted.
   const poll = bikePoll(page);
-  await appears(poll.getByRole('radio', { name: 'Yes', exact: true }), 'the poll never rendered on the unlisted origin', errors);
-  assert.equal(squash(await poll.locator('[part=question]').innerText()), BIKE_QUESTION);
-
-  await poll.getByRole('radio', { name: 'Yes', exact: true }).check();
-  await poll.locator('[part=submit]').click();
-  const error = poll.locator('[part=form] [part=error]');
-  await appears(error, 'no error message after a refused vote', errors);
+  const error = poll.locator('[part=error]');
+  await appears(error, 'no "not allowed" message on the unlisted origin', errors);
   assert.equal(await error.getAttribute('role'), 'alert');
   assert.equal(squash(await error.locator('p').innerText()), EN.origin);
   assert.equal(squash(await error.locator('[part=retry]').innerText()), EN.retry);
-  assert.equal(await poll.locator('.thanks').count(), 0);
-  assert.equal(await poll.getByRole('radio', { name: 'Yes', exact: true }).isChecked(), true, 'the choice is kept for a retry');
+  assert.equal(await poll.locator('form').count(), 0, 'no form that could never be sent');
+  assert.ok(reads.length > 0, 'the poll was never asked for');
+  for (const r of reads) assert.deepEqual([r.status, r.code], [403, 'ORIGIN_NOT_ALLOWED']);
+  assert.ok((await widgetEvents(page)).some((e) => e.startsWith('error')), 'civic-error did not fire');
 
-  // The server said why: 403 ORIGIN_NOT_ALLOWED, and it counted nothing.
-  assert.ok(writes.length > 0, 'no write reached the server');
-  for (const w of writes) assert.deepEqual([w.status, w.code], [403, 'ORIGIN_NOT_ALLOWED'], `${w.url}`);
-  assert.equal((await adminResults(server, 'bike-lanes')).voters, 5);
-  assert.ok(!(await widgetEvents(page)).some((e) => e.startsWith('vote:')), 'civic-vote fired for a refused vote');
+  // Writes from that origin are refused by the server, whatever a page tries.
+  const preflight = await fetch(`${server.url}/v1/polls/bike-lanes/votes`, {
+    method: 'OPTIONS',
+    headers: { origin: stranger.url, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization,idempotency-key' },
+  });
+  assert.equal(preflight.headers.get('access-control-allow-origin'), null, 'the preflight allowed an unlisted origin');
+  const { token } = await (await fetch(`${server.url}/v1/participants`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: '{}' })).json();
+  const forced = await fetch(`${server.url}/v1/polls/bike-lanes/votes`, {
+    method: 'POST',
+    headers: { origin: stranger.url, 'content-type': 'application/json', authorization: `Participant ${token}`, 'idempotency-key': 'unlisted-1' },
+    body: JSON.stringify({ choices: ['yes'] }),
+  });
+  assert.equal(forced.status, 403);
+  assert.equal((await forced.json()).error.code, 'ORIGIN_NOT_ALLOWED');
+  assert.equal((await adminResults(server, 'bike-lanes')).voters, 5, 'something was counted');
 
-  // Chromium logs each refused request ("Failed to load resource … 403"); nothing else may appear.
+  // Chromium logs the refused read ("Failed to load resource … 403"); nothing else may appear.
   const api = escapeRe(server.url);
   const { unexpected, expected } = splitExpected(
     errors,
-    new RegExp(`^Failed to load resource: the server responded with a status of 403 \\(Forbidden\\) \\(${api}/v1/(participants|polls/bike-lanes/votes)\\)$`),
+    new RegExp(`^Failed to load resource: the server responded with a status of 403 \\(Forbidden\\) \\(${api}/v1/polls/bike-lanes\\)$`),
   );
   assert.deepEqual(unexpected, []);
-  assert.equal(expected.length, writes.length, 'one console line per refused write');
+  assert.equal(expected.length, reads.length, 'one console line per refused read');
 });
 
 // ---------------------------------------------------------------------------------------------

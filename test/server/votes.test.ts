@@ -166,6 +166,24 @@ forEachDb('votes', env => {
     assert.notEqual(ORIGIN, 'http://api.test:8080')
   })
 
+  test('reads: an unlisted browser origin gets a 403 it can read; no Origin, the own origin and listed ones read', async () => {
+    const poll = await createPoll(t.app, siteId)
+    const read = (origin?: string, extra: Record<string, string> = {}) =>
+      t.app.inject({ method: 'GET', url: `/v1/polls/${poll.id}`, headers: { ...(origin ? { origin } : {}), ...extra } })
+    const refused = await read('https://evil.example')
+    assertError(refused, 403, 'ORIGIN_NOT_ALLOWED')
+    // Readable by that page, so the widget can say why; the refusal carries no poll data.
+    assert.equal(refused.headers['access-control-allow-origin'], 'https://evil.example')
+    assert.equal(JSON.stringify(refused.json()).includes(poll.question), false)
+    const other = await createSite(t.app, { origins: ['https://other-site.example'] })
+    assertError(await read(other.origins[0]), 403, 'ORIGIN_NOT_ALLOWED')
+    for (const res of [await read(), await read(ORIGIN), await read('http://api.test:8080', { host: 'api.test:8080' })]) {
+      assert.equal(ok(res).id, poll.id)
+    }
+    const live = await t.app.inject({ method: 'GET', url: `/v1/polls/${poll.id}/live`, headers: { origin: 'https://evil.example' } })
+    assertError(live, 403, 'ORIGIN_NOT_ALLOWED')
+  })
+
   test('400 BAD_JSON for malformed JSON, 400 BAD_REQUEST for schema violations', async () => {
     const poll = await createPoll(t.app, siteId)
     const token = await mintToken(t.app)
