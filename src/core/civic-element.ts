@@ -110,8 +110,11 @@ export abstract class CivicElement extends LitElement {
     this.dispatchEvent(new CivicErrorEvent(e));
   }
 
-  // Lit rethrows render errors asynchronously, where the host page would see them.
-  protected scheduleUpdate() {
+  // Lit rethrows render errors asynchronously, where the host page would see them. The first
+  // update also waits for the next task, so evaluating the bundle and drawing the widget are two
+  // short main-thread tasks instead of one long one.
+  protected async scheduleUpdate() {
+    if (!this.hasUpdated) await new Promise((r) => setTimeout(r));
     try {
       return super.scheduleUpdate();
     } catch (e) {

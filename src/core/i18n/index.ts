@@ -42,9 +42,17 @@ export function loadTranslation(locale: string): Promise<Translation> {
 export const fill = (s: string, vars: Record<string, string | number>) =>
   s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 
+/** Intl formatters are costly to build: one of each per locale, made on first use. */
+const memo: Record<string, object> = {};
+const once = <T extends object>(key: string, make: () => T) => (memo[key] ??= make()) as T;
+const rules = (locale: string) => once('p' + locale, () => new Intl.PluralRules(locale));
+const numbers = (locale: string) => once('n' + locale, () => new Intl.NumberFormat(locale));
+export const percent = (locale: string) =>
+  once('%' + locale, () => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }));
+
 /** Chooses the plural form for n and fills `{n}` with n formatted for the locale. */
 export const plural = (p: Plural, n: number, locale: string) =>
-  fill(p[new Intl.PluralRules(locale).select(n)] ?? p.other, { n: n.toLocaleString(locale) });
+  fill(p[rules(locale).select(n)] ?? p.other, { n: numbers(locale).format(n) });
 
 /** "in 3 days", "in 2 hours": the largest unit that is at least one. */
 export function relative(ms: number, locale: string): string {
@@ -54,7 +62,7 @@ export function relative(ms: number, locale: string): string {
     ['minute', 6e4],
   ];
   const [unit, size] = units.find(([, s]) => Math.abs(ms) >= s) ?? units[2];
-  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.round(ms / size), unit);
+  return once('r' + locale, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(Math.round(ms / size), unit);
 }
 
 export const formatDate = (iso: string, locale: string) =>

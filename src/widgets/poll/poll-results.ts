@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { fill, plural, type Translation } from '../../core/i18n/index.ts';
+import { fill, percent, plural, type Translation } from '../../core/i18n/index.ts';
 import type { PollView } from './poll.types.ts';
 
 /**
@@ -21,7 +21,7 @@ export function renderResults(d: PollView, tr: Translation, locale: string, leve
   };
   // Shares of all points when ranked; of voters otherwise (several choices may each reach 100 %).
   const total = ranked ? r.options.reduce((n, o) => n + o.points, 0) : r.voters;
-  const pct = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
+  const pct = percent(locale);
   const share = (id: string) => (total ? value(id) / total : 0);
   const leader = d.options.reduce((a, b) => (value(b.id) > value(a.id) ? b : a));
   const mine = d.myVote?.choices ?? [];
