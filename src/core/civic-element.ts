@@ -3,7 +3,7 @@ import { ContextConsumer } from '@lit/context';
 import { ApiClient, errorMessage } from './api-client.ts';
 import { configContext, type CivicConfig } from './config-context.ts';
 import { pageDefaults } from './page-defaults.ts';
-import { baseLanguage, en, isRtl, loadTranslation, resolveLocale, type Translation } from './i18n/index.ts';
+import { baseLanguage, en, isRtl, loadTranslation, resolveLocale, warmUp, type Translation } from './i18n/index.ts';
 import { base } from './styles/tokens.ts';
 
 const clients: Record<string, ApiClient> = {};
@@ -54,6 +54,8 @@ export abstract class CivicElement extends LitElement {
   private loadKey?: string;
   private translation: Promise<unknown> = Promise.resolve();
   private generation = 0;
+  /** `:host(:state(ready))` lets the styles release the height reserved while loading. */
+  private internals = this.attachInternals();
 
   /** What identifies the content to load (e.g. the poll id); a change reloads. */
   protected abstract contentKey(): string | undefined;
@@ -98,6 +100,7 @@ export abstract class CivicElement extends LitElement {
     const run = ++this.generation;
     this.failure = undefined;
     this.loaded = false;
+    setTimeout(() => warmUp(this.locale));
     // Content and its language arrive together: no flash of English before the page's language.
     Promise.all([this.fetchContent(), this.translation]).then(
       () => run === this.generation && (this.loaded = true),
@@ -120,6 +123,15 @@ export abstract class CivicElement extends LitElement {
     } catch (e) {
       if (this.failure) return console.error(e); // the error state itself failed: stay quiet
       this.fail(e);
+    }
+  }
+
+  protected updated(changed: PropertyValues) {
+    super.updated(changed);
+    try {
+      this.internals.states[this.loaded || this.failure ? 'add' : 'delete']('ready');
+    } catch {
+      /* browsers without custom states keep the reserved height as a minimum */
     }
   }
 

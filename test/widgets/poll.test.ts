@@ -201,6 +201,8 @@ describe('civic-poll', () => {
       const el = await fixture<CivicPoll>(html`<civic-poll api=${unreachableApi()} poll="bike-lanes"></civic-poll>`);
       await waitUntil(() => $(el, '[part=error]'), 'no error state', { timeout: 8000 });
       expect($(el, '[part=error] p')!.textContent).to.contain('could not reach the server');
+      // Once it has something to show, the widget is as tall as that, not the height reserved for loading.
+      expect(el.getBoundingClientRect().height).to.be.below(20 * parseFloat(getComputedStyle(document.documentElement).fontSize));
       await expect(el).to.be.accessible();
       el.api = testApi();
       await el.updateComplete;

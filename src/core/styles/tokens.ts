@@ -22,6 +22,11 @@ export const base = css`
     font-family: var(--civic-font, inherit);
     color: var(--_fg);
     line-height: 1.5;
+    /* Holds the loader's reservation from definition to first render; released when ready. */
+    min-block-size: var(--civic-min-block-size, 20rem);
+  }
+  :host(:state(ready)) {
+    min-block-size: 0;
   }
   :host([theme='dark']) {
     color-scheme: dark;
