@@ -38,7 +38,7 @@ export default defineConfig(({ mode }) =>
   mode === 'npm'
     ? {
         build: {
-          outDir: 'dist/npm',
+          outDir: 'lib',
           target: 'es2022',
           lib: { entry: { index: 'src/index.ts', config: 'src/core/define-config.ts', ...widgets }, formats: ['es'] },
           rolldownOptions: {

@@ -3,6 +3,7 @@ import { getPoll } from '../store/polls-repo.ts'
 import type { Poll } from '../store/polls-repo.ts'
 import { getSite } from '../store/sites-repo.ts'
 import type { Site } from '../store/sites-repo.ts'
+import { TtlMap } from './ttl-map.ts'
 
 export interface PollEntry { poll: Poll; site: Site }
 
@@ -13,17 +14,16 @@ export interface PollEntry { poll: Poll; site: Site }
  */
 export class Catalog {
   readonly #db: Database
-  readonly #ttlMs: number
-  readonly #entries = new Map<string, { entry: PollEntry; at: number }>()
+  readonly #entries: TtlMap<PollEntry>
 
   constructor (db: Database, ttlMs = 2000) {
     this.#db = db
-    this.#ttlMs = ttlMs
+    this.#entries = new TtlMap(ttlMs)
   }
 
   async poll (id: string): Promise<PollEntry | undefined> {
     const hit = this.#entries.get(id)
-    if (hit && Date.now() - hit.at < this.#ttlMs) return hit.entry
+    if (hit) return hit
     const poll = await getPoll(this.#db.kysely, id)
     const site = poll && await getSite(this.#db.kysely, poll.siteId)
     if (!poll || !site) {
@@ -31,7 +31,7 @@ export class Catalog {
       return undefined
     }
     const entry = { poll, site }
-    this.#entries.set(id, { entry, at: Date.now() })
+    this.#entries.set(id, entry)
     return entry
   }
 
@@ -40,6 +40,6 @@ export class Catalog {
   }
 
   invalidateSite (siteId: string): void {
-    for (const [id, { entry }] of this.#entries) if (entry.site.id === siteId) this.#entries.delete(id)
+    this.#entries.deleteWhere(entry => entry.site.id === siteId)
   }
 }

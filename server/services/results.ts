@@ -3,6 +3,7 @@ import type { Database } from '../store/db.ts'
 import type { Poll } from '../store/polls-repo.ts'
 import { getTally } from '../store/votes-repo.ts'
 import { emptyTally, toResults } from './tally.ts'
+import { TtlMap } from './ttl-map.ts'
 
 /**
  * Current results per poll, read from the maintained counters. The vote writer offers every
@@ -11,31 +12,25 @@ import { emptyTally, toResults } from './tally.ts'
  */
 export class ResultsCache {
   readonly #db: Database
-  readonly #ttlMs: number
-  readonly #cache = new Map<string, { results: PollResults; at: number }>()
+  readonly #cache: TtlMap<PollResults>
 
   constructor (db: Database, ttlMs = 1000) {
     this.#db = db
-    this.#ttlMs = ttlMs
+    this.#cache = new TtlMap(ttlMs)
   }
 
   async get (poll: Poll): Promise<PollResults> {
     const hit = this.#cache.get(poll.id)
-    if (hit && Date.now() - hit.at < this.#ttlMs) return hit.results
+    if (hit) return hit
     const tally = await getTally(this.#db.kysely, poll.id) ?? emptyTally(poll.id)
-    const results = toResults(tally, poll)
-    this.offer(poll.id, results)
-    return this.#cache.get(poll.id)!.results
+    this.offer(poll.id, toResults(tally, poll))
+    return this.#cache.peek(poll.id)!
   }
 
   /** Keeps the newest version (a slow read must not overwrite a newer commit). */
   offer (pollId: string, results: PollResults): void {
-    const hit = this.#cache.get(pollId)
-    if (hit && hit.results.version > results.version) {
-      hit.at = Date.now()
-      return
-    }
-    this.#cache.set(pollId, { results, at: Date.now() })
+    const old = this.#cache.peek(pollId)
+    this.#cache.set(pollId, old && old.version > results.version ? old : results)
   }
 
   invalidate (pollId: string): void {
