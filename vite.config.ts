@@ -2,7 +2,11 @@ import { defineConfig, type Plugin } from 'vite';
 import type { OutputChunk } from 'rolldown';
 import minifyLiterals from 'rollup-plugin-minify-template-literals';
 
-const widgets = { poll: 'src/widgets/poll/define.ts' };
+const widgets = {
+  poll: 'src/widgets/poll/define.ts',
+  comments: 'src/widgets/comments/define.ts',
+  'comment-count': 'src/widgets/comments/define-count.ts',
+};
 
 /**
  * The loader imports a widget, whose code then imports Lit and the core: two round trips before

@@ -9,3 +9,6 @@ export { ApiClient, ApiError, errorMessage } from './core/api-client.ts';
 export type { Translation, Plural } from './core/i18n/translation.ts';
 export { CivicPoll, CivicVoteEvent } from './widgets/poll/civic-poll.ts';
 export type { PollView, PollOption, PollResults, PollVote, VoteResponse } from './widgets/poll/poll.types.ts';
+export { CivicComments, CivicCommentEvent } from './widgets/comments/civic-comments.ts';
+export { CivicCommentCount } from './widgets/comments/civic-comment-count.ts';
+export type { CommentView, CommentsPage, ThreadView } from './widgets/comments/comments.types.ts';

@@ -1,7 +1,7 @@
 import type { Database } from '../store/db.ts'
 import { getPoll } from '../store/polls-repo.ts'
 import type { Poll } from '../store/polls-repo.ts'
-import { getSite } from '../store/sites-repo.ts'
+import { getSite, listSites } from '../store/sites-repo.ts'
 import type { Site } from '../store/sites-repo.ts'
 import { TtlMap } from './ttl-map.ts'
 
@@ -15,10 +15,30 @@ export interface PollEntry { poll: Poll; site: Site }
 export class Catalog {
   readonly #db: Database
   readonly #entries: TtlMap<PollEntry>
+  /** Every site, ordered by id (a city has a handful): comments resolve sites by id or by origin. */
+  readonly #sites: TtlMap<Site[]>
 
   constructor (db: Database, ttlMs = 2000) {
     this.#db = db
     this.#entries = new TtlMap(ttlMs)
+    this.#sites = new TtlMap(ttlMs)
+  }
+
+  async #allSites (): Promise<Site[]> {
+    const hit = this.#sites.get('all')
+    if (hit) return hit
+    const list = (await listSites(this.#db.kysely)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    this.#sites.set('all', list)
+    return list
+  }
+
+  async site (id: string): Promise<Site | undefined> {
+    return (await this.#allSites()).find(s => s.id === id)
+  }
+
+  /** The first site (by id) whose allow-list holds this origin. */
+  async siteForOrigin (origin: string): Promise<Site | undefined> {
+    return (await this.#allSites()).find(s => s.origins.includes(origin))
   }
 
   async poll (id: string): Promise<PollEntry | undefined> {
@@ -41,5 +61,6 @@ export class Catalog {
 
   invalidateSite (siteId: string): void {
     this.#entries.deleteWhere(entry => entry.site.id === siteId)
+    this.#sites.delete('all')
   }
 }

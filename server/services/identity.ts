@@ -12,7 +12,8 @@ export class IdentityVerifier {
   /** One JWKS fetcher per URL: jose caches the keys and refetches on unknown `kid`. */
   readonly #jwks = new Map<string, JWTVerifyGetKey>()
 
-  async verify (token: string, cfg: SiteIdentity): Promise<{ sub: string }> {
+  /** The subject, and the token's `name` claim when it carries a usable one (comment author names). */
+  async verify (token: string, cfg: SiteIdentity): Promise<{ sub: string; name?: string }> {
     let alg: string | undefined
     try {
       alg = decodeProtectedHeader(token).alg
@@ -32,7 +33,8 @@ export class IdentityVerifier {
         : await jwtVerify(token, this.#keySet(cfg.jwksUrl), { ...options, algorithms: ASYMMETRIC })
       // The subject becomes part of a database key: bounded, no control characters (NUL breaks PostgreSQL).
       if (typeof payload.sub !== 'string' || !/^[^\u0000-\u001f\u007f]{1,256}$/.test(payload.sub)) throw invalid('bad subject')
-      return { sub: payload.sub }
+      const name = typeof payload.name === 'string' ? payload.name.trim() : ''
+      return /^[^\u0000-\u001f\u007f]{1,60}$/u.test(name) ? { sub: payload.sub, name } : { sub: payload.sub }
     } catch (err) {
       if (err instanceof AppError) throw err
       // The site's key server being down is not the resident's fault: say so, without a 401.

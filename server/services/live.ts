@@ -1,3 +1,4 @@
+import type { CommentView } from '../schemas/comments.ts'
 import type { PollResults } from '../schemas/polls.ts'
 
 export interface ResultsEvent {
@@ -9,13 +10,34 @@ export interface ResultsEvent {
 
 export type ResultsListener = (e: ResultsEvent) => void
 
+/** A committed change to a comment thread. Never coalesced: every one is delivered, in order. */
+export interface ThreadEvent {
+  /** `threadChannel(siteId, key)`: a thread may be listened to before it exists. */
+  channel: string
+  /** The thread's sequence number after this change: the SSE event id. */
+  seq: number
+  /** `comment`: became visible to everyone; `update`: changed (edited, deleted, hidden, restored). */
+  kind: 'comment' | 'update'
+  /** The public view of the comment (as a reader who is not its author sees it). */
+  comment: CommentView
+  /** Its author's participant and author key, so each subscriber can tell `mine`. */
+  authorParticipantId: string | null
+  authorKey: string
+}
+
+export type ThreadListener = (e: ThreadEvent) => void
+
+export const threadChannel = (siteId: string, key: string) => `${siteId}\n${key}`
+
 /**
- * Fan-out of committed results. This in-process bus serves one node; a PostgreSQL
- * LISTEN/NOTIFY bus can implement the same interface to fan out across nodes.
+ * Fan-out of committed results and comment changes. This in-process bus serves one node; a
+ * PostgreSQL LISTEN/NOTIFY bus can implement the same interface to fan out across nodes.
  */
 export interface LiveBus {
   publish (e: ResultsEvent): void
   subscribe (pollId: string, listener: ResultsListener): () => void
+  publishThread (e: ThreadEvent): void
+  subscribeThread (channel: string, listener: ThreadListener): () => void
   close (): void
 }
 
@@ -29,6 +51,7 @@ interface PollChannel {
 /** Coalesces to at most one emit per poll per `minIntervalMs` (4/s by default), always ending on the newest. */
 export class LocalLiveBus implements LiveBus {
   readonly #channels = new Map<string, PollChannel>()
+  readonly #threads = new Map<string, Set<ThreadListener>>()
   readonly #minIntervalMs: number
   readonly #onError: (err: unknown) => void
 
@@ -63,9 +86,28 @@ export class LocalLiveBus implements LiveBus {
     }
   }
 
+  publishThread (e: ThreadEvent): void {
+    const listeners = this.#threads.get(e.channel)
+    if (!listeners) return
+    for (const l of listeners) {
+      try { l(e) } catch (err) { this.#onError(err) }
+    }
+  }
+
+  subscribeThread (channel: string, listener: ThreadListener): () => void {
+    let set = this.#threads.get(channel)
+    if (!set) this.#threads.set(channel, set = new Set())
+    set.add(listener)
+    return () => {
+      set.delete(listener)
+      if (set.size === 0 && this.#threads.get(channel) === set) this.#threads.delete(channel)
+    }
+  }
+
   close (): void {
     for (const ch of this.#channels.values()) if (ch.timer) clearTimeout(ch.timer)
     this.#channels.clear()
+    this.#threads.clear()
   }
 
   #emit (ch: PollChannel): void {

@@ -1,9 +1,10 @@
 import crypto from 'node:crypto'
 import type { Database } from '../store/db.ts'
-import { getSite, insertSite, listSites, updateSite } from '../store/sites-repo.ts'
-import type { Site, SiteIdentity } from '../store/sites-repo.ts'
+import { DEFAULT_COMMENT_SETTINGS, getSite, insertSite, listSites, updateSite } from '../store/sites-repo.ts'
+import type { CommentSettings, Site, SiteIdentity } from '../store/sites-repo.ts'
 import { isUniqueViolation } from '../store/db.ts'
 import type { Catalog } from './catalog.ts'
+import { mergeCommentSettings } from './comment-rules.ts'
 import { AppError, notFound } from './errors.ts'
 import { normalizeOrigin } from './origins.ts'
 import type { OriginPolicy } from './origins.ts'
@@ -13,6 +14,8 @@ export interface SiteInput {
   name: string
   origins: string[]
   identity?: SiteIdentity | null
+  /** Comment settings; omitted fields keep their defaults (create) or current values (update). */
+  comments?: Partial<CommentSettings>
 }
 
 export type SitePatch = Partial<Omit<SiteInput, 'id'>>
@@ -60,6 +63,7 @@ export class SiteService {
       name: input.name.trim(),
       origins: normalizeOrigins(input.origins),
       identity: checkIdentity(input.identity),
+      comments: mergeCommentSettings(DEFAULT_COMMENT_SETTINGS, input.comments),
       createdAt: now,
       updatedAt: now
     }
@@ -79,6 +83,7 @@ export class SiteService {
     if (patch.name !== undefined) site.name = patch.name.trim()
     if (patch.origins !== undefined) site.origins = normalizeOrigins(patch.origins)
     if (patch.identity !== undefined) site.identity = checkIdentity(patch.identity)
+    if (patch.comments !== undefined) site.comments = mergeCommentSettings(site.comments, patch.comments)
     site.updatedAt = new Date().toISOString()
     await updateSite(this.#db.kysely, site)
     await this.#changed(id)

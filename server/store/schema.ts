@@ -6,6 +6,8 @@ export interface SitesTable {
   origins: string
   /** JSON SiteIdentity or null. */
   identity: string | null
+  /** JSON partial CommentSettings, or null for all defaults. */
+  comment_settings: string | null
   created_at: string
   updated_at: string
 }
@@ -58,10 +60,100 @@ export interface SecretsTable {
   value: string
 }
 
+export interface CommentThreadsTable {
+  id: string
+  site_id: string
+  /** Canonical page URL or an editor-chosen key; unique per site. */
+  key: string
+  closes_at: string | null
+  /** Set by a manual close. */
+  closed_at: string | null
+  /** 'post' | 'pre' | 'first', or null for the site's default. */
+  moderation: string | null
+  /** Published comments, replies included. */
+  comment_count: number
+  /** Grows by one per change to one of its comments: the SSE event id. */
+  seq: number
+  created_at: string
+  updated_at: string
+}
+
+export interface CommentsTable {
+  id: string
+  thread_id: string
+  site_id: string
+  parent_id: string | null
+  /** The depth-0 comment of its subtree (itself at depth 0). */
+  root_id: string
+  depth: number
+  /** Flattened replies: the depth-2 comment this one answers. */
+  reply_to_id: string | null
+  reply_to_name: string | null
+  participant_id: string | null
+  /** `v:<sub>` for verified authors, `p:<participantId>` otherwise. */
+  author_key: string
+  author_name: string
+  verified: number
+  body: string
+  /** 'published' | 'pending' | 'hidden' | 'rejected' | 'deleted'. */
+  status: string
+  held_reason: string | null
+  reject_reason: string | null
+  up: number
+  down: number
+  /** up - down, for the `top` sort. */
+  score: number
+  /** Published comments below it in the tree. */
+  published_replies: number
+  open_reports: number
+  /** Thread seq of its last change. */
+  seq: number
+  /** Thread seq at which it last became published; null when never. */
+  published_seq: number | null
+  idempotency_key: string | null
+  created_at: string
+  edited_at: string | null
+  updated_at: string
+}
+
+export interface CommentVotesTable {
+  comment_id: string
+  voter_key: string
+  /** 1 or -1 (a removed vote is deleted). */
+  value: number
+  updated_at: string
+}
+
+export interface CommentReportsTable {
+  comment_id: string
+  reporter_key: string
+  reason: string
+  details: string | null
+  created_at: string
+  /** Set when a moderator approved or rejected the comment. */
+  resolved_at: string | null
+}
+
+export interface CommentBansTable {
+  id: string
+  site_id: string
+  /** The banned author key. */
+  subject: string
+  participant_id: string | null
+  comment_id: string | null
+  reason: string | null
+  created_at: string
+}
+
 export interface DB {
   sites: SitesTable
   polls: PollsTable
   votes: VotesTable
   poll_tallies: PollTalliesTable
   secrets: SecretsTable
+  comment_threads: CommentThreadsTable
+  comments: CommentsTable
+  comment_votes: CommentVotesTable
+  comment_reports: CommentReportsTable
+  comment_bans: CommentBansTable
 }

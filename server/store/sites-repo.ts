@@ -9,11 +9,51 @@ export interface SiteIdentity {
   jwksUrl?: string
 }
 
+export type ModerationMode = 'post' | 'pre' | 'first'
+
+/** How a site's comment threads are run. */
+export interface CommentSettings {
+  /** Default mode of its threads: publish at once, review everything, or review first comments. */
+  moderation: ModerationMode
+  /** Words that hold a comment for review (case-insensitive, whole words). */
+  suspectWords: string[]
+  /** Words that refuse a comment. */
+  bannedWords: string[]
+  /** Hold comments containing links for review. */
+  holdLinks: boolean
+  /** Open reports that hide a published comment until reviewed. */
+  reportThreshold: number
+  /** Least time between two comments of one author (0 = off). */
+  rateLimitSeconds: number
+  /** Most comments per author per 24 h (0 = off). */
+  dailyCap: number
+  /** How long authors may edit or delete their comment. */
+  editWindowMinutes: number
+  /** Create a thread at the first comment on an unknown key. */
+  threadsAutoCreate: boolean
+  /** Staff notifications (Slack/Mattermost/Rocket.Chat incoming webhook). */
+  webhookUrl: string | null
+}
+
+export const DEFAULT_COMMENT_SETTINGS: Readonly<CommentSettings> = Object.freeze({
+  moderation: 'post',
+  suspectWords: [],
+  bannedWords: [],
+  holdLinks: false,
+  reportThreshold: 3,
+  rateLimitSeconds: 30,
+  dailyCap: 50,
+  editWindowMinutes: 15,
+  threadsAutoCreate: true,
+  webhookUrl: null
+})
+
 export interface Site {
   id: string
   name: string
   origins: string[]
   identity: SiteIdentity | null
+  comments: CommentSettings
   createdAt: string
   updatedAt: string
 }
@@ -24,6 +64,7 @@ function toSite (r: SitesTable): Site {
     name: r.name,
     origins: JSON.parse(r.origins),
     identity: r.identity === null ? null : JSON.parse(r.identity),
+    comments: { ...DEFAULT_COMMENT_SETTINGS, ...(r.comment_settings === null ? {} : JSON.parse(r.comment_settings)) },
     createdAt: r.created_at,
     updatedAt: r.updated_at
   }
@@ -35,6 +76,7 @@ function toRow (s: Site): SitesTable {
     name: s.name,
     origins: JSON.stringify(s.origins),
     identity: s.identity === null ? null : JSON.stringify(s.identity),
+    comment_settings: JSON.stringify(s.comments ?? DEFAULT_COMMENT_SETTINGS),
     created_at: s.createdAt,
     updated_at: s.updatedAt
   }

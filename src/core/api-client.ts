@@ -29,6 +29,21 @@ const messageKey: Record<string, keyof Translation['errors']> = {
   IDENTITY_INVALID: 'identity',
   ORIGIN_NOT_ALLOWED: 'origin',
   RATE_LIMITED: 'rateLimited',
+  BANNED_WORD: 'bannedWord',
+  THREAD_CLOSED: 'threadClosed',
+  BANNED: 'banned',
+  DAILY_LIMIT: 'dailyLimit',
+  TOO_LONG: 'tooLong',
+  EDIT_WINDOW_OVER: 'editWindowOver',
+  NOT_AUTHOR: 'editWindowOver',
+  NOT_EDITABLE: 'editWindowOver',
+  INVALID_NAME: 'invalid',
+  EMPTY: 'invalid',
+  SPAM: 'invalid',
+  DETAILS_REQUIRED: 'invalid',
+  NOT_PUBLISHED: 'invalid',
+  PARENT_UNAVAILABLE: 'notFound',
+  THREAD_NOT_FOUND: 'notFound',
 };
 
 export const errorMessage = (t: Translation, e: unknown) =>

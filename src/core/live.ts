@@ -13,9 +13,9 @@ export class LiveUpdates<T> implements ReactiveController {
 
   constructor(
     host: ReactiveControllerHost,
-    private readonly onData: (data: T) => void,
+    private readonly onData: (data: T, event: string) => void,
     private readonly poll: () => unknown,
-    private readonly event = 'results',
+    private readonly events = ['results'],
   ) {
     host.addController(this);
   }
@@ -28,13 +28,14 @@ export class LiveUpdates<T> implements ReactiveController {
     if (!url) return;
     if (!globalThis.EventSource) return this.fallback();
     const es = (this.source = new EventSource(url));
-    es.addEventListener(this.event, (e) => {
-      try {
-        this.onData(JSON.parse((e as MessageEvent).data));
-      } catch {
-        /* a malformed event is skipped; the next one carries the whole state again */
-      }
-    });
+    for (const name of this.events)
+      es.addEventListener(name, (e) => {
+        try {
+          this.onData(JSON.parse((e as MessageEvent).data), name);
+        } catch {
+          /* a malformed event is skipped; the next one carries the state again */
+        }
+      });
     // CLOSED after an error means the browser gave up (e.g. a proxy that kills streams).
     es.onerror = () => es.readyState === 2 && this.fallback();
   }

@@ -21,6 +21,12 @@ export interface Translation {
     origin: string;
     rateLimited: string;
     server: string;
+    bannedWord: string;
+    threadClosed: string;
+    banned: string;
+    dailyLimit: string;
+    tooLong: string;
+    editWindowOver: string;
   };
   poll: {
     vote: string;
@@ -56,5 +62,52 @@ export interface Translation {
     staffOnly: string;
     verifiedOnly: string;
     live: string;
+  };
+  comments: {
+    /** The widget's heading. */
+    title: string;
+    count: Plural;
+    empty: string;
+    sort: string;
+    newest: string;
+    oldest: string;
+    top: string;
+    more: string;
+    moreReplies: Plural;
+    reply: string;
+    /** {name}: the author replied to */
+    inReplyTo: string;
+    /** {name} {time}: the accessible name of a comment */
+    byline: string;
+    edited: string;
+    edit: string;
+    save: string;
+    delete: string;
+    confirmDelete: string;
+    deleted: string;
+    helpful: string;
+    unhelpful: string;
+    report: string;
+    reportReason: string;
+    reasons: { spam: string; abuse: string; offTopic: string; illegal: string };
+    /** Shown for 'illegal' (EU Digital Services Act): the explanation is required. */
+    reportDetails: string;
+    sendReport: string;
+    reported: string;
+    name: string;
+    body: string;
+    post: string;
+    cancel: string;
+    /** {n} formatted */
+    charsLeft: Plural;
+    /** Shown to the author when their comment waits for review. */
+    pending: string;
+    /** {n}: new comments waiting; the bar does not move what the reader reads */
+    newComments: Plural;
+    closed: string;
+    /** {name} */
+    verifiedAs: string;
+    verified: string;
+    yours: string;
   };
 }
