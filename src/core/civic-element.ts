@@ -3,7 +3,7 @@ import { ContextConsumer } from '@lit/context';
 import { ApiClient, errorMessage } from './api-client.ts';
 import { configContext, type CivicConfig } from './config-context.ts';
 import { pageDefaults } from './page-defaults.ts';
-import { baseLanguage, en, isRtl, loadTranslation, resolveLocale, warmUp, type Translation } from './i18n/index.ts';
+import { baseLanguage, core, en, isRtl, loadPack, resolveLocale, warmUp, type Pack, type Translation } from './i18n/index.ts';
 import { base } from './styles/tokens.ts';
 
 const clients: Record<string, ApiClient> = {};
@@ -21,7 +21,7 @@ export class CivicErrorEvent extends Event {
  * inside the widget as a localized error state with a retry — never in the host page.
  * @fires civic-error - CivicErrorEvent, when the widget falls into its error state.
  */
-export abstract class CivicElement extends LitElement {
+export abstract class CivicElement<S = unknown> extends LitElement {
   static styles: CSSResultGroup = [base];
 
   // Declared without decorators: Lit's `static properties` ships no decorator helpers.
@@ -32,6 +32,7 @@ export abstract class CivicElement extends LitElement {
     theme: { reflect: true },
     config: { state: true },
     t: { state: true },
+    s: { state: true },
     failure: { state: true },
     loaded: { state: true },
   };
@@ -46,7 +47,11 @@ export abstract class CivicElement extends LitElement {
   theme?: 'light' | 'dark' | 'auto';
 
   protected config?: CivicConfig;
+  /** The strings all widgets share (errors, loading, retry). */
   protected t: Translation = en;
+  /** The widget's own strings, from its pack: English until the page's language has arrived. */
+  protected s!: S;
+  protected abstract readonly pack: Pack<S>;
   protected failure?: unknown;
   protected loaded = false;
   /** The locale used for text and Intl formatting: the page's, if we have its translation. */
@@ -83,7 +88,11 @@ export abstract class CivicElement extends LitElement {
     const wanted = resolveLocale(this);
     this.locale = baseLanguage(wanted) === wanted.toLowerCase().split('-')[0] ? wanted : 'en';
     // A missing translation chunk is no reason to fail: English stays.
-    this.translation = loadTranslation(this.locale).then((t) => (this.t = t), () => {});
+    this.s ??= this.pack.en;
+    this.translation = Promise.all([loadPack(core, this.locale), loadPack(this.pack, this.locale)]).then(
+      ([t, s]) => ((this.t = t), (this.s = s)),
+      () => {},
+    );
   }
 
   protected willUpdate(changed: PropertyValues) {

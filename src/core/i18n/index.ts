@@ -4,17 +4,25 @@ import { en } from './en.ts';
 export type { Plural, Translation };
 export { en };
 
-/** Only English ships in the widget chunk; the others load when a page asks for them. */
-const lazy: Record<string, () => Promise<Translation>> = {
-  fr: () => import('./fr.ts').then((m) => m.fr),
-  de: () => import('./de.ts').then((m) => m.de),
-  es: () => import('./es.ts').then((m) => m.es),
-  nl: () => import('./nl.ts').then((m) => m.nl),
-  ar: () => import('./ar.ts').then((m) => m.ar),
-};
-const cache: Record<string, Promise<Translation>> = {};
+/** A set of strings in every language: English ships with the code, the others load when a page needs them. */
+export interface Pack<S> {
+  en: S;
+  lazy: Record<string, () => Promise<S>>;
+}
 
-export const supported = ['en', ...Object.keys(lazy)];
+/** The strings every widget shares (loading, retry, errors). */
+export const core: Pack<Translation> = {
+  en,
+  lazy: {
+    fr: () => import('./fr.ts').then((m) => m.fr),
+    de: () => import('./de.ts').then((m) => m.de),
+    es: () => import('./es.ts').then((m) => m.es),
+    nl: () => import('./nl.ts').then((m) => m.nl),
+    ar: () => import('./ar.ts').then((m) => m.ar),
+  },
+};
+
+export const supported = ['en', ...Object.keys(core.lazy)];
 
 /** The element's `lang`, then the closest `[lang]` ancestor (across shadow roots), then `<html lang>`. */
 export function resolveLocale(el: Element): string {
@@ -25,17 +33,23 @@ export function resolveLocale(el: Element): string {
   return 'en';
 }
 
-/** The best bundled language for a BCP 47 tag: `fr-BE` → fr; anything unknown → en. */
+/** The best supported language for a BCP 47 tag: `fr-BE` → fr; anything unknown → en. */
 export const baseLanguage = (locale: string) => {
   const base = locale.toLowerCase().split('-')[0];
-  return base in lazy ? base : 'en';
+  return supported.includes(base) ? base : 'en';
 };
 
 export const isRtl = (locale: string) => /^(ar|he|fa|ur)\b/i.test(locale);
 
-export function loadTranslation(locale: string): Promise<Translation> {
+const loaded = new WeakMap<Pack<unknown>, Record<string, Promise<unknown>>>();
+
+/** A pack's strings for a locale, each language fetched once per page. */
+export function loadPack<S>(pack: Pack<S>, locale: string): Promise<S> {
   const base = baseLanguage(locale);
-  return base === 'en' ? Promise.resolve(en) : (cache[base] ??= lazy[base]());
+  if (!pack.lazy[base]) return Promise.resolve(pack.en);
+  let cache = loaded.get(pack);
+  if (!cache) loaded.set(pack, (cache = {}));
+  return (cache[base] ??= pack.lazy[base]()) as Promise<S>;
 }
 
 /** Fills `{name}` placeholders. */

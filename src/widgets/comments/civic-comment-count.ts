@@ -2,6 +2,7 @@ import { css, html, type PropertyDeclarations } from 'lit';
 import type { ApiClient } from '../../core/api-client.ts';
 import { CivicElement } from '../../core/civic-element.ts';
 import { plural } from '../../core/i18n/index.ts';
+import { commentsStrings, type CommentsStrings } from './i18n/index.ts';
 import { pageThreadKey } from './thread-key.ts';
 
 interface Waiter {
@@ -46,7 +47,7 @@ function flush(client: ApiClient, site: string, id: string) {
  * @tagname civic-comment-count
  * @summary Comment count of a thread.
  */
-export class CivicCommentCount extends CivicElement {
+export class CivicCommentCount extends CivicElement<CommentsStrings> {
   static styles = [
     CivicElement.styles,
     css`
@@ -58,6 +59,7 @@ export class CivicCommentCount extends CivicElement {
   ];
   static properties: PropertyDeclarations = { thread: {}, site: {}, count: { state: true } };
 
+  protected readonly pack = commentsStrings;
   /** The thread's key; default: this page's canonical URL. */
   thread?: string;
   site?: string;
@@ -72,7 +74,7 @@ export class CivicCommentCount extends CivicElement {
   }
 
   protected renderContent() {
-    return html`${plural(this.t.comments.count, this.count, this.locale)}`;
+    return html`${plural(this.s.count, this.count, this.locale)}`;
   }
 
   // Inline text, no box: a count sits inside a line of the host page.

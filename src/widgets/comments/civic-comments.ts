@@ -7,7 +7,8 @@ import { forgetParticipant, participant, rememberParticipant, storedParticipant 
 import { CommentForm, type CommentFields } from './comment-form.ts';
 import { renderComment, type ItemContext } from './comment-item.ts';
 import { commentsStyles } from './civic-comments.styles.ts';
-import type { CommentView, CommentsPage, PostResponse, ReportReason, Sort, ThreadView } from './comments.types.ts';
+import type { CommentView, CommentsPage, PostResponse, ReportReason, Sort } from './comments.types.ts';
+import { commentsStrings, type CommentsStrings } from './i18n/index.ts';
 import { pageThreadKey } from './thread-key.ts';
 
 /** Fired after the server accepted a comment (published or held for review). */
@@ -40,7 +41,7 @@ function* all(list: CommentView[]): Generator<CommentView> {
  * @cssproperty --civic-color-accent - Buttons and focus rings.
  * @cssproperty --civic-min-block-size - Height reserved while loading.
  */
-export class CivicComments extends CivicElement {
+export class CivicComments extends CivicElement<CommentsStrings> {
   static styles = [CivicElement.styles, commentsStyles];
   static properties: PropertyDeclarations = {
     thread: {},
@@ -53,6 +54,7 @@ export class CivicComments extends CivicElement {
     reported: { state: true },
   };
 
+  protected readonly pack = commentsStrings;
   /** The thread's key; default: the page's canonical URL without query or fragment. */
   thread?: string;
   /** The site the thread belongs to; default: the one whose allowed origins include this page. */
@@ -250,9 +252,10 @@ export class CivicComments extends CivicElement {
     } catch {
       /* no stored name */
     }
-    const t = this.t.comments;
+    const t = this.s;
     return html`<civic-comment-form
       .t=${this.t}
+      .s=${this.s}
       .locale=${this.locale}
       .name=${name}
       .body=${kind === 'edit' ? c!.body : ''}
@@ -268,10 +271,10 @@ export class CivicComments extends CivicElement {
 
   protected renderContent() {
     const d = this.data!;
-    const t = this.t.comments;
+    const t = this.s;
     const closed = d.thread.status === 'closed';
     const x: ItemContext = {
-      t: this.t,
+      s: this.s,
       locale: this.locale,
       now: Date.now() + this.skew,
       closed,

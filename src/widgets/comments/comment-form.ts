@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
 import { errorMessage } from '../../core/api-client.ts';
 import { en, fill, plural, type Translation } from '../../core/i18n/index.ts';
+import { commentsStrings, type CommentsStrings } from './i18n/index.ts';
 
 export interface CommentFields {
   name: string;
@@ -19,6 +20,7 @@ let forms = 0;
 export class CommentForm extends LitElement {
   static properties: PropertyDeclarations = {
     t: { attribute: false },
+    s: { attribute: false },
     locale: { attribute: false },
     verifiedName: { attribute: false },
     submitLabel: { attribute: false },
@@ -31,6 +33,7 @@ export class CommentForm extends LitElement {
   };
 
   t: Translation = en;
+  s: CommentsStrings = commentsStrings.en;
   locale = 'en';
   verifiedName?: string;
   submitLabel = '';
@@ -70,7 +73,7 @@ export class CommentForm extends LitElement {
   }
 
   protected render() {
-    const t = this.t.comments;
+    const t = this.s;
     const id = this.uid;
     return html`<form class="compose" part="form" @submit=${this.submit}>
       ${this.verifiedName !== undefined

@@ -1,11 +1,12 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { fill, plural, relative, type Translation } from '../../core/i18n/index.ts';
+import { fill, plural, relative } from '../../core/i18n/index.ts';
 import type { CommentView, ReportReason } from './comments.types.ts';
 import { renderText } from './format.ts';
+import type { CommentsStrings } from './i18n/strings.ts';
 
 /** What a comment needs from its thread to render and act. */
 export interface ItemContext {
-  t: Translation;
+  s: CommentsStrings;
   locale: string;
   now: number;
   closed: boolean;
@@ -20,7 +21,7 @@ export interface ItemContext {
   moreReplies(c: CommentView): void;
 }
 
-const REASONS: [ReportReason, keyof Translation['comments']['reasons']][] = [
+const REASONS: [ReportReason, keyof CommentsStrings['reasons']][] = [
   ['spam', 'spam'],
   ['abuse', 'abuse'],
   ['off-topic', 'offTopic'],
@@ -32,7 +33,7 @@ const REASONS: [ReportReason, keyof Translation['comments']['reasons']][] = [
  * (the server flattens anything deeper than three levels and says whom it answers).
  */
 export function renderComment(c: CommentView, x: ItemContext): TemplateResult {
-  const t = x.t.comments;
+  const t = x.s;
   const time = relative(Date.parse(c.createdAt) - x.now, x.locale);
   const open = x.open?.id === c.id ? x.open.kind : undefined;
   const editable = c.mine && c.status !== 'deleted' && !!c.editableUntil && Date.parse(c.editableUntil) > x.now;
@@ -97,7 +98,7 @@ export function renderComment(c: CommentView, x: ItemContext): TemplateResult {
 }
 
 function renderReport(c: CommentView, x: ItemContext) {
-  const t = x.t.comments;
+  const t = x.s;
   const send = (e: Event) => {
     e.preventDefault();
     const f = e.target as HTMLFormElement;

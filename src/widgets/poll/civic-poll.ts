@@ -5,6 +5,7 @@ import { fill, formatDate, plural, relative } from '../../core/i18n/index.ts';
 import { LiveUpdates } from '../../core/live.ts';
 import { forgetParticipant, participant, rememberParticipant, storedParticipant } from '../../core/participant.ts';
 import { pollStyles } from './civic-poll.styles.ts';
+import { pollStrings, type PollStrings } from './i18n/index.ts';
 import type { PollResults, PollView, VoteResponse } from './poll.types.ts';
 import { renderResults } from './poll-results.ts';
 
@@ -43,7 +44,7 @@ export class CivicVoteEvent extends Event {
  * @cssproperty --civic-poll-bar-color - Result bars.
  * @cssproperty --civic-poll-bar-track - The empty part of result bars.
  */
-export class CivicPoll extends CivicElement {
+export class CivicPoll extends CivicElement<PollStrings> {
   static styles = [CivicElement.styles, pollStyles];
 
   static properties: PropertyDeclarations = {
@@ -57,6 +58,7 @@ export class CivicPoll extends CivicElement {
     announcement: { state: true },
   };
 
+  protected readonly pack = pollStrings;
   /** The poll's id. */
   poll?: string;
   /** Level of the question heading, to fit the host page's outline. */
@@ -132,19 +134,19 @@ export class CivicPoll extends CivicElement {
 
   protected renderContent() {
     const d = this.data!;
-    const t = this.t.poll;
+    const t = this.s;
     const voting = d.status === 'open' && (!d.myVote || this.editing);
     return html`
       <div part="question" class="q" id="q" role="heading" aria-level=${this.headingLevel} dir="auto">${d.question}</div>
       ${d.description ? html`<p dir="auto">${d.description}</p>` : nothing}
       <p class="muted">${this.statusText(d)}${d.verifiedOnly ? html` ${t.verifiedOnly}` : nothing}</p>
       ${voting ? this.renderForm(d) : this.renderVoted(d)}
-      ${renderResults(d, this.t, this.locale, this.headingLevel + 1)}
+      ${renderResults(d, this.s, this.locale, this.headingLevel + 1)}
     `;
   }
 
   private statusText(d: PollView) {
-    const t = this.t.poll;
+    const t = this.s;
     const until = (iso: string) => relative(Date.parse(iso) - this.now(), this.locale);
     if (d.status === 'closed')
       return d.closesAt && Date.parse(d.closesAt) <= this.now()
@@ -155,7 +157,7 @@ export class CivicPoll extends CivicElement {
   }
 
   private renderForm(d: PollView) {
-    const t = this.t.poll;
+    const t = this.s;
     const max = d.maxChoices ?? d.options.length;
     const ranked = d.type === 'ranked';
     const hint = ranked ? t.rankHint : d.type === 'multiple' ? plural(t.chooseUpTo, max, this.locale) : '';
@@ -196,7 +198,7 @@ export class CivicPoll extends CivicElement {
   }
 
   private renderRanking(d: PollView, max: number) {
-    const t = this.t.poll;
+    const t = this.s;
     const label = (id: string) => d.options.find((o) => o.id === id)?.label ?? id;
     const last = this.selection.length - 1;
     return html`<ol class="rank">
@@ -227,7 +229,7 @@ export class CivicPoll extends CivicElement {
     [s[i], s[j]] = [s[j], s[i]];
     this.selection = s;
     this.voteKey = undefined;
-    this.announcement = fill(this.t.poll.movedTo, { label, n: j + 1 });
+    this.announcement = fill(this.s.movedTo, { label, n: j + 1 });
     await this.updateComplete;
     // Keep the keyboard on the moved option, so pressing again keeps moving it.
     this.renderRoot.querySelectorAll<HTMLElement>(by < 0 ? '.up' : '.down')[j]?.focus();
@@ -282,9 +284,9 @@ export class CivicPoll extends CivicElement {
 
   private renderVoted(d: PollView) {
     if (!d.myVote) return nothing;
-    return html`<p part="thanks" class="thanks" tabindex="-1">${this.t.poll.thanks}</p>
+    return html`<p part="thanks" class="thanks" tabindex="-1">${this.s.thanks}</p>
       ${d.status === 'open' && d.allowChange
-        ? html`<button type="button" part="change" @click=${() => (this.editing = true)}>${this.t.poll.change}</button>`
+        ? html`<button type="button" part="change" @click=${() => (this.editing = true)}>${this.s.change}</button>`
         : nothing}`;
   }
 }

@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
-import { fill, percent, plural, type Translation } from '../../core/i18n/index.ts';
+import { fill, percent, plural } from '../../core/i18n/index.ts';
+import type { PollStrings } from './i18n/strings.ts';
 import type { PollView } from './poll.types.ts';
 
 /**
@@ -7,8 +8,7 @@ import type { PollView } from './poll.types.ts';
  * SVG bar beside each (SVG attributes, not inline styles, so a strict CSP allows it).
  * Rows keep the poll's option order, so live updates never reshuffle what a reader is on.
  */
-export function renderResults(d: PollView, tr: Translation, locale: string, level: number) {
-  const t = tr.poll;
+export function renderResults(d: PollView, t: PollStrings, locale: string, level: number) {
   const r = d.results;
   if (!r) {
     const why = { always: '', 'after-vote': t.afterVote, 'after-close': t.afterClose, staff: t.staffOnly }[d.resultsVisibility];

@@ -1,0 +1,32 @@
+import type { PollStrings } from './strings.ts';
+
+export const de: PollStrings = {
+  vote: 'Abstimmen',
+  update: 'Meine Stimme aktualisieren',
+  change: 'Meine Stimme ändern',
+  cancel: 'Abbrechen',
+  chooseUpTo: {
+    one: 'Bitte wählen Sie eine Option aus.',
+    other: 'Sie können bis zu {n} Optionen auswählen.',
+  },
+  rankHint: 'Ordnen Sie die Optionen nach Ihrer Präferenz – die bevorzugte Option zuerst.',
+  moveUp: '{label} nach oben verschieben',
+  moveDown: '{label} nach unten verschieben',
+  movedTo: '{label}: Platz {n}',
+  results: 'Ergebnisse',
+  votes: { one: '{n} Stimme', other: '{n} Stimmen' },
+  points: { one: '{n} Punkt', other: '{n} Punkte' },
+  voters: { one: '{n} Person hat abgestimmt', other: '{n} Personen haben abgestimmt' },
+  leading: 'Vorne liegt {label} mit {pct}.',
+  yourChoice: 'Ihre Wahl',
+  closesIn: 'Endet {when}',
+  opensIn: 'Beginnt {when}',
+  closedOn: 'Beendet am {date}',
+  closed: 'Diese Umfrage ist beendet.',
+  thanks: 'Vielen Dank, Ihre Stimme wurde gezählt.',
+  afterVote: 'Die Ergebnisse werden nach Ihrer Stimmabgabe angezeigt.',
+  afterClose: 'Die Ergebnisse werden nach Ende der Umfrage angezeigt.',
+  staffOnly: 'Die Ergebnisse werden von den Verantwortlichen veröffentlicht.',
+  verifiedOnly: 'Nur verifizierte Einwohnerinnen und Einwohner können an dieser Umfrage teilnehmen.',
+  live: 'Die Ergebnisse werden live aktualisiert.',
+};

@@ -1,0 +1,37 @@
+import type { PollStrings } from './strings.ts';
+
+export const es: PollStrings = {
+  vote: 'Votar',
+  update: 'Actualizar mi voto',
+  change: 'Cambiar mi voto',
+  cancel: 'Cancelar',
+  chooseUpTo: {
+    one: 'Elija una opción.',
+    many: 'Elija hasta {n} opciones.',
+    other: 'Elija hasta {n} opciones.',
+  },
+  rankHint: 'Ordene las opciones según su preferencia, con su opción preferida en primer lugar.',
+  moveUp: 'Mover {label} hacia arriba',
+  moveDown: 'Mover {label} hacia abajo',
+  movedTo: '{label}: posición {n}',
+  results: 'Resultados',
+  votes: { one: '{n} voto', many: '{n} votos', other: '{n} votos' },
+  points: { one: '{n} punto', many: '{n} puntos', other: '{n} puntos' },
+  voters: {
+    one: '{n} persona ha votado',
+    many: '{n} personas han votado',
+    other: '{n} personas han votado',
+  },
+  leading: 'En primer lugar: {label} con {pct}.',
+  yourChoice: 'su elección',
+  closesIn: 'Se cierra {when}',
+  opensIn: 'Se abre {when}',
+  closedOn: 'Cerrada el {date}',
+  closed: 'Esta encuesta está cerrada.',
+  thanks: 'Gracias, su voto ha sido contabilizado.',
+  afterVote: 'Los resultados se muestran después de votar.',
+  afterClose: 'Los resultados se mostrarán cuando se cierre la encuesta.',
+  staffOnly: 'Los resultados los publican los organizadores.',
+  verifiedOnly: 'Solo los residentes con identidad verificada pueden votar en esta encuesta.',
+  live: 'Los resultados se actualizan en tiempo real.',
+};

@@ -1,0 +1,37 @@
+import type { PollStrings } from './strings.ts';
+
+export const fr: PollStrings = {
+  vote: 'Voter',
+  update: 'Mettre à jour mon vote',
+  change: 'Modifier mon vote',
+  cancel: 'Annuler',
+  chooseUpTo: {
+    one: 'Choisissez une option.',
+    many: 'Choisissez jusqu’à {n} options.',
+    other: 'Choisissez jusqu’à {n} options.',
+  },
+  rankHint: 'Classez les options par ordre de préférence, en commençant par celle que vous préférez.',
+  moveUp: 'Déplacer {label} vers le haut',
+  moveDown: 'Déplacer {label} vers le bas',
+  movedTo: '{label}\u00a0: position {n}',
+  results: 'Résultats',
+  votes: { one: '{n} vote', many: '{n} votes', other: '{n} votes' },
+  points: { one: '{n} point', many: '{n} points', other: '{n} points' },
+  voters: {
+    one: '{n} personne a voté',
+    many: '{n} personnes ont voté',
+    other: '{n} personnes ont voté',
+  },
+  leading: 'En tête\u00a0: {label} avec {pct}.',
+  yourChoice: 'votre choix',
+  closesIn: 'Clôture {when}',
+  opensIn: 'Ouverture {when}',
+  closedOn: 'Clôturé le {date}',
+  closed: 'Ce sondage est clôturé.',
+  thanks: 'Merci, votre vote a bien été pris en compte.',
+  afterVote: 'Les résultats s’affichent après votre vote.',
+  afterClose: 'Les résultats seront affichés à la clôture du sondage.',
+  staffOnly: 'Les résultats sont publiés par les organisateurs.',
+  verifiedOnly: 'Seuls les habitants dont l’identité a été vérifiée peuvent voter à ce sondage.',
+  live: 'Les résultats sont mis à jour en direct.',
+};
