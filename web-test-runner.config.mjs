@@ -38,6 +38,7 @@ function backendPlugin() {
           DEMO_ORIGINS: `http://localhost:${port},http://127.0.0.1:${port}`,
           RATE_LIMIT_IP_PER_MIN: '100000',
           RATE_LIMIT_PARTICIPANT_PER_MIN: '100000',
+          RATE_LIMIT_COMMENT_IP_PER_MIN: '100000',
         },
       });
     },

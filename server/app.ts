@@ -7,6 +7,7 @@ import type { Config } from './config.ts'
 import { errorHandler, frameworkErrors, notFoundHandler } from './plugins/errors.ts'
 import { staticFiles } from './plugins/static-files.ts'
 import { adminRoutes } from './routes/admin/index.ts'
+import { commentRoutes } from './routes/comments.ts'
 import { healthRoutes } from './routes/health.ts'
 import { openapiRoute } from './routes/openapi.ts'
 import { participantRoutes } from './routes/participants.ts'
@@ -74,7 +75,7 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
       info: {
         title: 'civic-widgets API',
         version: '1.0.0',
-        description: 'Polls for embeddable civic widgets. Errors are `{ error: { code, message, details? } }`.'
+        description: 'Polls and comment threads for embeddable civic widgets. Errors are `{ error: { code, message, details? } }`.'
       },
       tags: [{ name: 'public' }, { name: 'admin' }, { name: 'ops' }],
       components: {
@@ -88,16 +89,23 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
 
   await app.register(healthRoutes, { db })
   await app.register(async pub => {
-    await pub.register(cors, {
+    const corsOptions = (methods: string[]) => ({
       // Preflights are answered only for origins in some site's allow-list.
-      origin: (origin, cb) => cb(null, services.origins.isKnown(origin)),
-      methods: ['GET', 'POST'],
+      origin: (origin: string | undefined, cb: (err: Error | null, allow: boolean) => void) => cb(null, services.origins.isKnown(origin)),
+      methods,
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Civic-Identity', 'Last-Event-ID'],
       exposedHeaders: ['Retry-After'],
       maxAge: 600
     })
+    const readWrite = corsOptions(['GET', 'POST'])
+    // Authors edit (PATCH) and delete (DELETE) their comments; nothing else is open to those methods.
+    const commentsCors = corsOptions(['GET', 'POST', 'PATCH', 'DELETE'])
+    await pub.register(cors, {
+      delegator: (req, cb) => cb(null, req.url?.startsWith('/v1/comments/') ? commentsCors : readWrite)
+    })
     await pub.register(participantRoutes, { services })
     await pub.register(pollRoutes, { services, sseHeartbeatMs: config.sseHeartbeatMs })
+    await pub.register(commentRoutes, { services, sseHeartbeatMs: config.sseHeartbeatMs })
   })
   await app.register(adminRoutes, { prefix: '/v1/admin', services })
   await app.register(openapiRoute)

@@ -14,6 +14,12 @@ export interface Config {
   /** Fastify's trustProxy: true, a hop count, or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string[]
   rateLimit: { ipPerMin: number; participantPerMin: number }
+  /** Comments per client IP per minute: a ceiling above each site's per-author limits. */
+  commentIpPerMin: number
+  /** Staff webhooks: first retry after this long, doubling; this many attempts; per-attempt timeout. */
+  webhookRetryMs: number
+  webhookTries: number
+  webhookTimeoutMs: number
   seed: boolean
   demo: boolean
   demoNgoPort: number
@@ -74,6 +80,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       ipPerMin: int('RATE_LIMIT_IP_PER_MIN', env.RATE_LIMIT_IP_PER_MIN, 600),
       participantPerMin: int('RATE_LIMIT_PARTICIPANT_PER_MIN', env.RATE_LIMIT_PARTICIPANT_PER_MIN, 30)
     },
+    commentIpPerMin: int('RATE_LIMIT_COMMENT_IP_PER_MIN', env.RATE_LIMIT_COMMENT_IP_PER_MIN, 20),
+    webhookRetryMs: int('WEBHOOK_RETRY_MS', env.WEBHOOK_RETRY_MS, 1000),
+    webhookTries: Math.max(1, int('WEBHOOK_TRIES', env.WEBHOOK_TRIES, 5)),
+    webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS, 10_000),
     seed: bool(env.SEED, true),
     demo: bool(env.DEMO, env.NODE_ENV !== 'production'),
     demoNgoPort: int('DEMO_NGO_PORT', env.DEMO_NGO_PORT, port === 0 ? 0 : port + 1),

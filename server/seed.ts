@@ -2,13 +2,16 @@ import type { Config } from './config.ts'
 import type { Database } from './store/db.ts'
 import { getPoll, insertPoll } from './store/polls-repo.ts'
 import type { Poll } from './store/polls-repo.ts'
-import { getSite, insertSite, updateSite } from './store/sites-repo.ts'
+import { DEFAULT_COMMENT_SETTINGS, getSite, insertSite, updateSite } from './store/sites-repo.ts'
+import type { CommentRow } from './store/comments-repo.ts'
 import { insertVotes, saveTally } from './store/votes-repo.ts'
 import { isUniqueViolation } from './store/db.ts'
 import { recount } from './services/tally.ts'
 
 export const DEMO_SITE_ID = 'riverton'
 export const DEMO_ISSUER = 'riverton-demo'
+/** The demo article's canonical URL (`<link rel=canonical>` on demo/index.html): its comment thread. */
+export const DEMO_THREAD_KEY = 'https://riverton.example/news/bike-lanes'
 
 /** The origins the demo pages are served from (main port and the NGO port), plus DEMO_ORIGINS. */
 export function demoOrigins (config: Config): string[] {
@@ -85,6 +88,7 @@ export async function seedDemo (db: Database, config: Config): Promise<boolean> 
         origins: demoOrigins(config),
         // Demo-only key (DEMO_IDENTITY_SECRET): it lets the demo page mint "resident" tokens.
         identity: { secret: config.demoIdentitySecret, issuer: DEMO_ISSUER },
+        comments: { ...DEFAULT_COMMENT_SETTINGS, suspectWords: ['idiot', 'stupid'], bannedWords: ['scumbag'] },
         createdAt: at,
         updatedAt: at
       })
@@ -103,6 +107,9 @@ export async function seedDemo (db: Database, config: Config): Promise<boolean> 
         })))
         await saveTally(trx, recount(poll, votes, votes.length), true)
       }
+      const { thread, comments } = demoComments(now)
+      await trx.insertInto('comment_threads').values(thread).execute()
+      await trx.insertInto('comments').values(comments).execute()
     })
   } catch (err) {
     // Another node seeded at the same moment: its content is as good as ours.
@@ -111,6 +118,76 @@ export async function seedDemo (db: Database, config: Config): Promise<boolean> 
   }
   return true
 }
+
+interface DemoComment { ref: string; reply?: string; name: string; body: string; ageMin: number; up?: number; down?: number; verified?: boolean }
+
+/** A conversation under the bike-lanes article: top-level comments, replies, one flattened reply. */
+function demoComments (now: number) {
+  const list: DemoComment[] = [
+    { ref: 'a', name: 'Maria K.', body: 'Finally! I cycle down Main Street every day and the parked cars make it a slalom. Protected lanes would make me feel a lot safer.', ageMin: 2 * 24 * 60, up: 14, down: 2 },
+    { ref: 'b', reply: 'a', name: 'Tom B.', body: 'Same here. The stretch by the library is the worst part.', ageMin: 47 * 60, up: 5 },
+    { ref: 'c', reply: 'b', name: 'Maria K.', body: 'Yes, especially at school pick-up time.', ageMin: 46 * 60, up: 2 },
+    { ref: 'd', reply: 'c', name: 'Ahmed R.', body: 'The council report says the library block is in phase one, so that part would come first.', ageMin: 40 * 60, up: 6, verified: true },
+    { ref: 'e', name: 'Shop owner on Main', body: 'What about deliveries? Half my suppliers stop in the lane for ten minutes.\nI am not against bikes, I just need a loading zone.', ageMin: 30 * 60, up: 9, down: 1 },
+    { ref: 'f', reply: 'e', name: 'Jo', body: 'The plan has loading bays on the side streets, see page 12 of the proposal.', ageMin: 28 * 60, up: 4 },
+    { ref: 'g', name: 'Pat', body: 'Will the buses still be able to pull in at the stops?', ageMin: 5 * 60, up: 1 },
+    { ref: 'h', name: 'Lena S.', body: '<b>Keep it simple</b> & cheap: paint first, concrete later if it works. (Yes, that was meant to look like HTML; it stays text.)', ageMin: 45, up: 3 }
+  ]
+  const threadId = 'demo-bike-lanes'
+  const at = new Date(now).toISOString()
+  const rows = new Map<string, CommentRow>()
+  let seq = 0
+  for (const c of list) {
+    seq++
+    const parent = c.reply ? rows.get(c.reply)! : undefined
+    const flatten = parent !== undefined && parent.depth === 2
+    const id = `demo-${c.ref}`
+    const created = new Date(now - c.ageMin * 60_000).toISOString()
+    rows.set(c.ref, {
+      id,
+      thread_id: threadId,
+      site_id: DEMO_SITE_ID,
+      parent_id: parent ? (flatten ? parent.parent_id : parent.id) : null,
+      root_id: parent ? parent.root_id : id,
+      depth: parent ? Math.min(2, parent.depth + 1) : 0,
+      reply_to_id: flatten ? parent.id : null,
+      reply_to_name: flatten ? parent.author_name : null,
+      participant_id: null,
+      author_key: c.verified ? `v:seed-${c.name}` : `p:seed-${c.name}`,
+      author_name: c.name,
+      verified: c.verified ? 1 : 0,
+      body: c.body,
+      status: 'published',
+      held_reason: null,
+      reject_reason: null,
+      up: c.up ?? 0,
+      down: c.down ?? 0,
+      score: (c.up ?? 0) - (c.down ?? 0),
+      published_replies: 0,
+      open_reports: 0,
+      seq,
+      published_seq: seq,
+      idempotency_key: null,
+      created_at: created,
+      edited_at: null,
+      updated_at: created
+    })
+  }
+  // Published replies below each comment (its parent and its root count it).
+  for (const r of rows.values()) {
+    for (const id of new Set([r.parent_id, r.root_id])) {
+      if (id !== null && id !== r.id) [...rows.values()].find(x => x.id === id)!.published_replies++
+    }
+  }
+  return {
+    thread: {
+      id: threadId, site_id: DEMO_SITE_ID, key: DEMO_THREAD_KEY, closes_at: null, closed_at: null, moderation: null,
+      comment_count: rows.size, seq, created_at: at, updated_at: at
+    },
+    comments: [...rows.values()]
+  }
+}
+
 
 /** The demo ports may differ from the first start: keep the demo site's allow-list in step. */
 export async function ensureDemoOrigins (db: Database, config: Config): Promise<void> {

@@ -1,4 +1,3 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses, IdParams } from '../schemas/common.ts'
@@ -7,6 +6,7 @@ import type { PollResults } from '../schemas/polls.ts'
 import type { Services } from '../services/index.ts'
 import { ipLimit } from './rate-limit-hook.ts'
 import { participantToken, readContext, writeContext } from './request-context.ts'
+import { eventStreams, sseFrame } from './sse.ts'
 
 export interface PollRouteOptions {
   services: Services
@@ -38,13 +38,7 @@ export const pollRoutes: FastifyPluginAsyncTypebox<PollRouteOptions> = async (ap
     }
   }, async req => services.polls.vote(req.params.id, req.body.choices, writeContext(req)))
 
-  // Open streams, ended when the server shuts down (otherwise close would wait for them forever).
-  const streams = new Set<ServerResponse>()
-  let closing = false
-  app.addHook('preClose', async () => {
-    closing = true
-    for (const res of streams) res.end()
-  })
+  const openStream = eventStreams(app, sseHeartbeatMs)
 
   app.get('/v1/polls/:id/live', {
     onRequest: ipLimit(services),
@@ -59,45 +53,7 @@ export const pollRoutes: FastifyPluginAsyncTypebox<PollRouteOptions> = async (ap
     }
   }, async (req, reply) => {
     const lastId = req.headers['last-event-id']
-    const pending: string[] = []
-    let res: ServerResponse | null = null
-    const write = (r: PollResults) => {
-      const frame = `event: results\nid: ${r.version}\ndata: ${JSON.stringify(r)}\n\n`
-      if (res) res.write(frame)
-      else pending.push(frame)
-    }
-    // Subscribing first turns an unknown poll into a normal JSON 404.
-    const sub = await services.polls.subscribe(req.params.id, req.query.participant ?? participantToken(req),
-      lastId === undefined ? undefined : Number(lastId), write, readContext(req))
-
-    reply.hijack()
-    res = reply.raw
-    res.writeHead(200, {
-      ...reply.getHeaders() as OutgoingHttpHeaders, // CORS headers set by the hook
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no' // nginx: do not buffer the stream
-    })
-    res.write(`retry: 3000\n\n${pending.join('')}`)
-    streams.add(res)
-    const heartbeat = setInterval(() => {
-      res!.write(': heartbeat\n\n')
-      sub.recheck().catch(err => req.log.warn({ err }, 'live recheck failed'))
-    }, sseHeartbeatMs)
-    let ended = false
-    const done = () => {
-      if (ended) return
-      ended = true
-      clearInterval(heartbeat)
-      sub.close()
-      streams.delete(res!)
-    }
-    res.on('close', done)
-    res.on('error', done)
-    // The reader may have gone while we subscribed (then 'close' has fired already),
-    // or the server began shutting down meanwhile.
-    if (res.destroyed || req.raw.destroyed) done()
-    else if (closing) res.end()
+    await openStream(req, reply, send => services.polls.subscribe(req.params.id, req.query.participant ?? participantToken(req),
+      lastId === undefined ? undefined : Number(lastId), (r: PollResults) => send(sseFrame('results', r.version, r)), readContext(req)))
   })
 }

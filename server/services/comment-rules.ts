@@ -132,11 +132,15 @@ export interface ModerationInput {
  * The verdict on a text: refused (BANNED_WORD), held with the most specific reason, or published.
  * Runs on every post and every edit.
  */
-export function moderate ({ body, settings, mode, authorKnown }: ModerationInput): { status: 'published' | 'pending'; heldReason: string | null } {
+export function assertNoBannedWord (body: string, settings: CommentSettings): void {
   const banned = wordMatcher(settings.bannedWords).find(body)
   if (banned !== null) {
     throw new AppError(422, 'BANNED_WORD', `This site does not accept comments containing “${banned}”`, { word: banned })
   }
+}
+
+export function moderate ({ body, settings, mode, authorKnown }: ModerationInput): { status: 'published' | 'pending'; heldReason: string | null } {
+  assertNoBannedWord(body, settings)
   const held = wordMatcher(settings.suspectWords).find(body) !== null
     ? HELD.suspect
     : settings.holdLinks && containsLink(body)

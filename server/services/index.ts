@@ -4,6 +4,8 @@ import type { Database } from '../store/db.ts'
 import { listAllOrigins } from '../store/sites-repo.ts'
 import { AdminAuth, resolveAdminToken } from './admin-auth.ts'
 import { Catalog } from './catalog.ts'
+import { CommentAdminService } from './comment-admin.ts'
+import { CommentService } from './comments.ts'
 import { IdentityVerifier } from './identity.ts'
 import { LocalLiveBus } from './live.ts'
 import type { LiveBus } from './live.ts'
@@ -16,6 +18,7 @@ import type { RateLimiter } from './rate-limit.ts'
 import { ResultsCache } from './results.ts'
 import { SiteService } from './sites.ts'
 import { VoteWriter } from './vote-writer.ts'
+import { Webhooks } from './webhooks.ts'
 
 export interface Services {
   db: Database
@@ -26,6 +29,9 @@ export interface Services {
   polls: PollService
   pollAdmin: PollAdminService
   sites: SiteService
+  comments: CommentService
+  commentAdmin: CommentAdminService
+  webhooks: Webhooks
   live: LiveBus
   writer: VoteWriter
   /** Flushes queued votes, then stops live fan-out. */
@@ -53,22 +59,29 @@ export async function createServices (db: Database, config: Config, log: Fastify
     },
     onError: (err, msg) => log.error({ err }, msg)
   })
+  const identity = new IdentityVerifier()
+  const participantLimiter = new TokenBucketLimiter(config.rateLimit.participantPerMin)
+  const webhooks = new Webhooks({ tries: config.webhookTries, baseDelayMs: config.webhookRetryMs, timeoutMs: config.webhookTimeoutMs, log })
   return {
     db,
     tokens,
     origins,
     ipLimiter: new TokenBucketLimiter(config.rateLimit.ipPerMin),
     adminAuth: new AdminAuth(admin.token),
-    polls: new PollService({
-      db, catalog, results, tokens, identity: new IdentityVerifier(), origins, writer, live,
-      participantLimiter: new TokenBucketLimiter(config.rateLimit.participantPerMin)
-    }),
+    polls: new PollService({ db, catalog, results, tokens, identity, origins, writer, live, participantLimiter }),
     pollAdmin: new PollAdminService(db, catalog, results, live),
     sites: new SiteService(db, origins, catalog),
+    comments: new CommentService({
+      db, catalog, tokens, identity, origins, live, webhooks, participantLimiter,
+      ipLimiter: new TokenBucketLimiter(config.commentIpPerMin)
+    }),
+    commentAdmin: new CommentAdminService(db, catalog, live),
+    webhooks,
     live,
     writer,
     async close () {
       await writer.close()
+      webhooks.close()
       live.close()
       const { transactions, votes } = writer.stats
       log.info({ transactions, votes, avgBatch: transactions ? Number((votes / transactions).toFixed(1)) : 0 }, 'vote writer stopped')

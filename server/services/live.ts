@@ -20,6 +20,8 @@ export interface ThreadEvent {
   kind: 'comment' | 'update'
   /** The public view of the comment (as a reader who is not its author sees it). */
   comment: CommentView
+  /** The same comment as its author sees it (`mine`, `heldReason`, `editableUntil`). */
+  authorComment: CommentView
   /** Its author's participant and author key, so each subscriber can tell `mine`. */
   authorParticipantId: string | null
   authorKey: string

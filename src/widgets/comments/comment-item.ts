@@ -115,7 +115,11 @@ function renderReport(c: CommentView, x: ItemContext) {
         ([value, key], i) => html`<label class="opt"><input type="radio" name="reason" value=${value} ?required=${i === 0} />${t.reasons[key]}</label>`,
       )}
     </fieldset>
-    <label>${t.reportDetails}<textarea name="details" rows="2" maxlength="2000"></textarea></label>
+    <label
+      >${t.reportDetails}<textarea name="details" rows="2" maxlength="2000"
+        @input=${(e: Event) => (e.target as HTMLTextAreaElement).setCustomValidity('')}
+      ></textarea
+    ></label>
     <div class="actions">
       <button class="primary">${t.sendReport}</button>
       <button type="button" @click=${(e: Event) => x.toggle('report', c, e.currentTarget as HTMLElement)}>${t.cancel}</button>

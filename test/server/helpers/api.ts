@@ -73,3 +73,69 @@ export async function countVoteRows (app: App, pollId: string): Promise<number> 
     .where('poll_id', '=', pollId).executeTakeFirstOrThrow()
   return Number(r.n)
 }
+
+// ── comments ──────────────────────────────────────────────────────────────────────────────────
+
+/** A site for comment tests: no per-author rate limit or daily cap unless asked (tests post quickly). */
+export async function createCommentSite (app: App, comments: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+  return createSite(app, { comments: { rateLimitSeconds: 0, dailyCap: 0, ...comments }, ...extra })
+}
+
+export interface CommentOpts {
+  key?: string
+  origin?: string | null
+  identity?: string
+  remoteAddress?: string
+}
+
+function writeHeaders (token: string | null, opts: CommentOpts): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (opts.origin !== null) headers.origin = opts.origin ?? ORIGIN
+  if (token !== null) headers.authorization = `Participant ${token}`
+  if (opts.key !== undefined) headers['idempotency-key'] = opts.key
+  if (opts.identity !== undefined) headers['x-civic-identity'] = opts.identity
+  return headers
+}
+
+export function postComment (app: App, token: string | null, payload: Record<string, unknown>, opts: CommentOpts = {}) {
+  return app.inject({
+    method: 'POST', url: '/v1/comments', headers: writeHeaders(token, opts), payload: JSON.stringify({ name: 'Resident', ...payload }),
+    ...(opts.remoteAddress ? { remoteAddress: opts.remoteAddress } : {})
+  })
+}
+
+/** Posts and expects 201; returns the comment view. */
+export async function comment (app: App, token: string, thread: string, body: string, extra: Record<string, unknown> = {}, opts: CommentOpts = {}) {
+  return ok(await postComment(app, token, { thread, body, ...extra }, opts), 201).comment
+}
+
+export function commentWrite (app: App, method: 'PATCH' | 'DELETE' | 'POST', url: string, token: string | null, payload?: unknown, opts: CommentOpts = {}) {
+  const headers = writeHeaders(token, opts)
+  if (payload === undefined) delete headers['content-type']
+  return app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) })
+}
+
+export function listComments (app: App, query: Record<string, string>, token?: string, headers: Record<string, string> = {}) {
+  const qs = new URLSearchParams(query).toString()
+  return app.inject({
+    method: 'GET', url: `/v1/comments?${qs}`,
+    headers: { ...(token ? { authorization: `Participant ${token}` } : {}), ...headers }
+  })
+}
+
+/** The page as the given reader sees it (site `siteId`), expecting 200. */
+export async function page (app: App, siteId: string, thread: string, token?: string, extra: Record<string, string> = {}) {
+  return ok(await listComments(app, { thread, site: siteId, ...extra }, token))
+}
+
+export function adminReq (app: App, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
+  return app.inject({ method, url: `/v1/admin${url}`, headers: admin, ...(payload === undefined ? {} : { payload: payload as object }) })
+}
+
+/** Moves a comment's creation time into the past (edit windows, rate limits). */
+export async function ageComment (app: App, id: string, minutes: number) {
+  const row = await app.services.db.kysely.selectFrom('comments').select('created_at').where('id', '=', id).executeTakeFirstOrThrow()
+  await app.services.db.kysely.updateTable('comments')
+    .set({ created_at: new Date(Date.parse(row.created_at) - minutes * 60_000).toISOString() })
+    .where('id', '=', id).execute()
+}

@@ -65,6 +65,8 @@ export function testConfig (overrides: Partial<Config> = {}): Config {
       ADMIN_TOKEN,
       RATE_LIMIT_IP_PER_MIN: '1000000',
       RATE_LIMIT_PARTICIPANT_PER_MIN: '1000000',
+      RATE_LIMIT_COMMENT_IP_PER_MIN: '1000000',
+      WEBHOOK_RETRY_MS: '50',
       SEED: '0',
       DEMO: '0',
       LIVE_MIN_INTERVAL_MS: '20',
