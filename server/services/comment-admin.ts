@@ -200,7 +200,11 @@ export class CommentAdminService {
 
   async #decide (id: string, patchOf: (cur: CommentRow) => Partial<CommentRow>): Promise<AdminComment> {
     const at = new Date().toISOString()
+    const known = await getComment(this.#k, id)
+    if (!known) throw notFound('Comment')
     const change: Change = await this.#k.transaction().execute(async trx => {
+      // Thread row first, then the comment: the lock order of every comment change (no deadlocks).
+      if (this.#db.dialect === 'postgres') await getThreadById(trx, known.thread_id, true)
       const cur = await getComment(trx, id, this.#db.dialect === 'postgres')
       if (!cur) throw notFound('Comment')
       const c = await applyChange(trx, cur, patchOf(cur), at)

@@ -365,6 +365,15 @@ export class CommentService {
     }
   }
 
+  /**
+   * PostgreSQL: every transaction that changes a comment's status locks its thread row first, then
+   * the comment: one lock order, so a reply (thread, then parent counters) and a report or edit of
+   * that parent can never deadlock.
+   */
+  async #lockThread (trx: Kysely<DB>, threadId: string): Promise<void> {
+    if (this.#d.db.dialect === 'postgres') await getThreadById(trx, threadId, true)
+  }
+
   /** PostgreSQL: one author's posts serialise (the limits below read, then write). SQLite has one writer. */
   async #lockAuthor (trx: Kysely<DB>, siteId: string, authorKey: string): Promise<void> {
     if (this.#d.db.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`comment:${siteId}:${authorKey}`}))`.execute(trx)
@@ -421,6 +430,7 @@ export class CommentService {
     const verdict = moderate({ body, settings: site.comments, mode, authorKnown })
     const at = now.toISOString()
     const change = await this.#kysely.transaction().execute(async trx => {
+      await this.#lockThread(trx, row.thread_id)
       const cur = await getComment(trx, id, this.#d.db.dialect === 'postgres')
       if (!cur || (cur.status !== 'published' && cur.status !== 'pending')) throw new AppError(409, 'NOT_EDITABLE', 'This comment can no longer be edited')
       return applyChange(trx, cur, { body, edited_at: at, status: verdict.status, held_reason: verdict.heldReason }, at)
@@ -435,6 +445,7 @@ export class CommentService {
     this.#assertWindow(row, site, now)
     const at = now.toISOString()
     const change = await this.#kysely.transaction().execute(async trx => {
+      await this.#lockThread(trx, row.thread_id)
       const cur = (await getComment(trx, id, this.#d.db.dialect === 'postgres'))!
       if (cur.status === 'deleted') return null
       // The text and the name go for good; the row stays so that replies keep their place.
@@ -505,6 +516,7 @@ export class CommentService {
     const at = new Date().toISOString()
     const threshold = site.comments.reportThreshold
     const outcome = await this.#kysely.transaction().execute(async trx => {
+      await this.#lockThread(trx, row.thread_id)
       const inserted = await insertReport(trx, { comment_id: id, reporter_key: voterKey, reason, details: text, created_at: at, resolved_at: null })
       if (!inserted) return null
       const cur = (await getComment(trx, id, this.#d.db.dialect === 'postgres'))!
