@@ -117,6 +117,26 @@ describe('civic-comments', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('shows a comment before the server answers, and rolls a refused one back with the reason', async () => {
+    const el = await mount(key());
+    await write(el, 'What a scam this is');
+    await waitUntil(() => $(el, 'article'), 'the comment did not appear at once', { interval: 1 });
+    expect($(el, 'article .body')!.textContent).to.equal('What a scam this is');
+    await waitUntil(() => $(el, 'civic-comment-form .error'), 'no refusal shown');
+    expect($(el, 'article')).to.equal(null);
+  });
+
+  it('keeps the text of a refused reply in its open form', async () => {
+    const thread = key();
+    await postAs(thread, 'Where will the bins go?');
+    const el = await mount(thread);
+    $$(el, 'article .acts button').find((b) => b.textContent!.trim() === 'Reply')!.click();
+    await waitUntil(() => $(el, 'article civic-comment-form'));
+    await write(el, 'Ask the scam department', $(el, 'article civic-comment-form')!);
+    await waitUntil(() => $(el, 'article civic-comment-form .error'), 'no refusal shown in the reply form');
+    expect(($(el, 'article civic-comment-form textarea') as HTMLTextAreaElement).value).to.equal('Ask the scam department');
+  });
+
   it('refuses a banned word with the reason and keeps what was typed', async () => {
     const el = await mount(key());
     await write(el, 'What a scam this is');

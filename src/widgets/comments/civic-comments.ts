@@ -167,34 +167,65 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     return res;
   }
 
-  /** Posts at once as "sending"; the server's verdict replaces it, or it is rolled back with the reason. */
+  /** Shows the comment at once; the server's verdict replaces it, or it is rolled back and the form says why. */
   private async post(fields: CommentFields, parent?: CommentView) {
-    const d = this.data!;
-    const res = await this.write<PostResponse>('POST', 'v1/comments', {
-      thread: this.key,
-      ...(this.site ? { site: this.site } : {}),
-      ...(parent ? { parentId: parent.id } : {}),
-      name: fields.name,
+    const now = new Date(Date.now() + this.skew).toISOString();
+    const draft: CommentView = {
+      id: `draft-${crypto.randomUUID()}`,
+      parentId: parent?.id ?? null,
+      depth: parent ? Math.min(parent.depth + 1, 2) : 0,
+      author: { name: fields.name, verified: false },
       body: fields.body,
-      website: fields.website,
-    });
+      createdAt: now,
+      editedAt: null,
+      status: 'published',
+      up: 0,
+      down: 0,
+      myVote: 0,
+      mine: true,
+      editableUntil: null,
+      inReplyTo: null,
+      replies: [],
+      moreReplies: 0,
+    };
+    this.insert(draft, parent);
     try {
-      localStorage.setItem(NAME_KEY, fields.name);
-    } catch {
-      /* the name is a convenience */
+      const res = await this.write<PostResponse>('POST', 'v1/comments', {
+        thread: this.key,
+        ...(this.site ? { site: this.site } : {}),
+        ...(parent ? { parentId: parent.id } : {}),
+        name: fields.name,
+        body: fields.body,
+        website: fields.website,
+      });
+      this.drop(draft.id);
+      // The live stream may have announced it before this answer came: show it once.
+      this.fresh = this.fresh.filter((f) => f.id !== res.comment.id);
+      this.insert(res.comment, parent);
+      this.data = { ...this.data!, thread: res.thread };
+      try {
+        localStorage.setItem(NAME_KEY, fields.name);
+      } catch {
+        /* the name is a convenience */
+      }
+      this.close(); // a reply form stays open until the server accepted, so a refusal keeps its text
+      this.dispatchEvent(new CivicCommentEvent(res.comment));
+    } catch (e) {
+      this.drop(draft.id);
+      throw e;
     }
-    const c = res.comment;
+  }
+
+  private insert(c: CommentView, parent?: CommentView) {
+    const d = this.data!;
     this.data = {
       ...d,
-      thread: res.thread,
       comments: parent
         ? this.mapTree(d.comments, c.parentId ?? parent.id, (p) => ({ ...p, replies: [...p.replies, c] }))
         : this.sort === 'oldest'
           ? [...d.comments, c]
           : [c, ...d.comments],
     };
-    this.close();
-    this.dispatchEvent(new CivicCommentEvent(c));
   }
 
   private toggle(kind: Kind, c: CommentView, opener: HTMLElement) {

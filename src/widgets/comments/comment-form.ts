@@ -62,10 +62,12 @@ export class CommentForm extends LitElement {
     const form = e.target as HTMLFormElement;
     this.sending = true;
     this.error = undefined;
+    const body = this.body;
+    this.body = '';
     try {
-      await this.send({ name: this.name.trim(), body: this.body, website: (form.elements.namedItem('website') as HTMLInputElement).value });
-      this.body = '';
+      await this.send({ name: this.name.trim(), body, website: (form.elements.namedItem('website') as HTMLInputElement).value });
     } catch (err) {
+      this.body = body; // back in the box, with the reason below it
       this.error = err;
     } finally {
       this.sending = false;
