@@ -88,22 +88,44 @@ export interface ReplyRow extends CommentRow { total: number }
 
 /**
  * The first `perRoot` replies (oldest first) of each subtree, with `total` = the visible replies of
- * that subtree. One query: a window over the replies of all roots of the page.
+ * that subtree. One round trip: a UNION ALL of one `LIMIT perRoot + 1` branch per root, each an
+ * ordered walk of (root_id, created_at, id); subtrees with more than `perRoot` get counted after.
  */
 export async function listReplies (db: Kysely<DB>, rootIds: string[], reader: Reader, perRoot: number): Promise<ReplyRow[]> {
   if (rootIds.length === 0) return []
-  const inner = db.selectFrom('comments').selectAll()
-    .select(eb => [
-      eb.fn.agg<number>('row_number').over(ob => ob.partitionBy('root_id').orderBy('created_at').orderBy('id')).as('rn'),
-      eb.fn.countAll<number>().over(ob => ob.partitionBy('root_id')).as('total')
-    ])
-    .where('root_id', 'in', rootIds).where('depth', '>', 0)
-    .where(visibleTo(reader))
-  const rows = await db.selectFrom(inner.as('r')).selectAll()
-    .where('rn', '<=', perRoot)
-    .orderBy('root_id').orderBy('created_at').orderBy('id')
-    .execute()
-  return rows.map(({ rn: _rn, ...r }) => ({ ...r, total: Number(r.total) }))
+  const branch = (rootId: string) => db.selectFrom(
+    db.selectFrom('comments').selectAll()
+      .where('root_id', '=', rootId).where('depth', '>', 0)
+      .where(visibleTo(reader))
+      .orderBy('created_at').orderBy('id')
+      .limit(perRoot + 1)
+      .as('b')
+  ).selectAll()
+  let q = branch(rootIds[0]!)
+  for (const id of rootIds.slice(1)) q = q.unionAll(branch(id))
+  const rows = await q.execute()
+
+  const byRoot = new Map<string, CommentRow[]>()
+  for (const r of rows) {
+    const list = byRoot.get(r.root_id)
+    if (list) list.push(r)
+    else byRoot.set(r.root_id, [r])
+  }
+  const crowded = [...byRoot].filter(([, list]) => list.length > perRoot).map(([id]) => id)
+  const totals = new Map<string, number>()
+  if (crowded.length > 0) {
+    const counts = await db.selectFrom('comments').select(eb => ['root_id', eb.fn.countAll<number>().as('n')])
+      .where('root_id', 'in', crowded).where('depth', '>', 0)
+      .where(visibleTo(reader))
+      .groupBy('root_id').execute()
+    for (const c of counts) totals.set(c.root_id, Number(c.n))
+  }
+  const out: ReplyRow[] = []
+  for (const [rootId, list] of byRoot) {
+    const total = totals.get(rootId) ?? list.length
+    for (const r of list.slice(0, perRoot)) out.push({ ...r, total })
+  }
+  return out
 }
 
 /** Replies of one subtree after a position, oldest first; `limit + 1` tells whether more follow. */

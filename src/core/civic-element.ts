@@ -2,6 +2,7 @@ import { LitElement, html, type CSSResultGroup, type PropertyDeclarations, type 
 import { ContextConsumer } from '@lit/context';
 import { ApiClient, errorMessage } from './api-client.ts';
 import { configContext, type CivicConfig } from './config-context.ts';
+import { participant } from './participant.ts';
 import { pageDefaults } from './page-defaults.ts';
 import { baseLanguage, core, en, isRtl, loadPack, resolveLocale, warmUp, type Pack, type Translation } from './i18n/index.ts';
 import { base } from './styles/tokens.ts';
@@ -68,11 +69,6 @@ export abstract class CivicElement<S = unknown> extends LitElement {
   protected abstract fetchContent(): Promise<void>;
   protected abstract renderContent(): TemplateResult;
 
-  constructor() {
-    super();
-    new ContextConsumer(this, { context: configContext, subscribe: true, callback: (c) => (this.config = c) });
-  }
-
   get client(): ApiClient {
     const url = this.api || this.config?.api || pageDefaults().api || new URL(import.meta.url).origin;
     return (clients[url] ??= new ApiClient(url));
@@ -81,6 +77,13 @@ export abstract class CivicElement<S = unknown> extends LitElement {
   protected async identity(): Promise<string | undefined> {
     const c = this.config;
     return this.identityToken ?? c?.identityToken ?? (await (this.getIdentityToken ?? c?.getIdentityToken)?.());
+  }
+
+  constructor() {
+    super();
+    new ContextConsumer(this, { context: configContext, subscribe: true, callback: (c) => (this.config = c) });
+    // Fetches a participant token while the resident is still choosing or typing, so sending is one round trip.
+    this.addEventListener('focusin', () => participant(this.client).catch(() => {}));
   }
 
   connectedCallback() {

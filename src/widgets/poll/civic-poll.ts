@@ -161,7 +161,7 @@ export class CivicPoll extends CivicElement<PollStrings> {
     const max = d.maxChoices ?? d.options.length;
     const ranked = d.type === 'ranked';
     const hint = ranked ? t.rankHint : d.type === 'multiple' ? plural(t.chooseUpTo, max, this.locale) : '';
-    return html`<form part="form" @submit=${this.submit} @focusin=${this.warmUp}>
+    return html`<form part="form" @submit=${this.submit}>
       <fieldset aria-labelledby="q" aria-describedby=${hint ? 'hint' : nothing}>
         ${hint ? html`<p id="hint" class="muted">${hint}</p>` : nothing}
         ${ranked ? this.renderRanking(d, max) : this.renderChoices(d, max)}
@@ -233,11 +233,6 @@ export class CivicPoll extends CivicElement<PollStrings> {
     await this.updateComplete;
     // Keep the keyboard on the moved option, so pressing again keeps moving it.
     this.renderRoot.querySelectorAll<HTMLElement>(by < 0 ? '.up' : '.down')[j]?.focus();
-  }
-
-  /** Fetches a participant token while the resident is still choosing, so voting is one round trip. */
-  private warmUp() {
-    participant(this.client).catch(() => {});
   }
 
   private async submit(e?: Event) {
