@@ -9,7 +9,7 @@ import {
   findBan, findByIdempotencyKey, getComment, getVote, insertComment, insertReport, listReplies, listRepliesAfter,
   listTopLevel, myVotes, setVote, updateComment
 } from '../store/comments-repo.ts'
-import type { CommentRow, PageCursor, Reader, SortOrder } from '../store/comments-repo.ts'
+import type { CommentRow, PageCursor, Reader, SortOrder, ViewRow } from '../store/comments-repo.ts'
 import type { DB } from '../store/schema.ts'
 import type { Site } from '../store/sites-repo.ts'
 import { bumpThread, countByKeys, getThread, getThreadById, insertThreadIfAbsent } from '../store/threads-repo.ts'
@@ -73,7 +73,7 @@ export interface CommentSubscription { close (): void }
 
 const threadNotFound = () => new AppError(404, 'THREAD_NOT_FOUND', 'Comments are not enabled for this page')
 
-function encodeCursor (sort: SortOrder, r: CommentRow): string {
+function encodeCursor (sort: SortOrder, r: ViewRow): string {
   return Buffer.from(JSON.stringify([sort, Number(r.score), r.created_at, r.id])).toString('base64url')
 }
 
@@ -164,7 +164,7 @@ export class CommentService {
 
   #views (site: Site, reader: Reader, votes: Map<string, number>, now: number) {
     const o = { reader, votes, editWindowMinutes: site.comments.editWindowMinutes, now }
-    return (row: CommentRow) => commentView(row, o)
+    return (row: ViewRow) => commentView(row, o)
   }
 
   // ── reading ─────────────────────────────────────────────────────────────────────────────────
@@ -183,7 +183,7 @@ export class CommentService {
     const page = top.slice(0, PAGE_SIZE)
     const replies = await listReplies(this.#kysely, page.map(r => r.id), reader, REPLIES_PER_PAGE)
     const voterKey = this.#voterKey(reader)
-    const votes = voterKey ? await myVotes(this.#kysely, voterKey, [...page, ...replies].map(r => r.id)) : new Map()
+    const votes = voterKey ? await myVotes(this.#kysely, voterKey, thread.id) : new Map()
     const view = this.#views(site, reader, votes, now.getTime())
     const roots = page.map(view)
     const totals = new Map<string, number>()
@@ -215,7 +215,7 @@ export class CommentService {
     const rows = await listRepliesAfter(this.#kysely, root.id, after, reader, REPLIES_PER_PAGE)
     const total = await countRepliesAfter(this.#kysely, root.id, after, reader)
     const voterKey = this.#voterKey(reader)
-    const votes = voterKey ? await myVotes(this.#kysely, voterKey, rows.map(r => r.id)) : new Map()
+    const votes = voterKey ? await myVotes(this.#kysely, voterKey, root.thread_id) : new Map()
     return { replies: rows.map(this.#views(site, reader, votes, Date.now())), moreReplies: Math.max(0, total - rows.length) }
   }
 
@@ -462,7 +462,7 @@ export class CommentService {
     }
     const fresh = (await getThreadById(this.#kysely, thread.id))!
     const reader = { participantId: row.participant_id, verifiedKey: row.author_key.startsWith('v:') ? row.author_key : null }
-    const votes = await myVotes(this.#kysely, row.author_key, [row.id])
+    const votes = await myVotes(this.#kysely, row.author_key, row.thread_id)
     return {
       comment: commentView(row, { reader, votes, editWindowMinutes: site.comments.editWindowMinutes, now: now.getTime() }),
       thread: threadView(site, fresh, fresh.key, now)

@@ -180,8 +180,10 @@ describe('civic-comments', () => {
     const posted = oneEvent(el, 'civic-comment');
     await write(el, 'First thought');
     await posted;
-    await waitUntil(() => $(el, 'article'));
-    $$(el, 'article .acts button').find((b) => b.textContent!.trim() === 'Edit')!.click();
+    const button = (label: string) => $$(el, 'article .acts button').find((b) => b.textContent!.trim() === label);
+    // The draft shown at once has no Edit button; the server's version (with its edit window) does.
+    await waitUntil(() => button('Edit'), 'no Edit button on my comment');
+    button('Edit')!.click();
     await waitUntil(() => $(el, 'article civic-comment-form'));
     await write(el, 'Second thought', $(el, 'article civic-comment-form')!);
     await waitUntil(() => text(el).includes('Second thought') && text(el).includes('edited'), 'the edit did not show');
