@@ -109,7 +109,11 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     if (!d) return;
     const known = [...all(d.comments)].find((x) => x.id === c.id);
     if (known && !c.body && !known.replies.length && c.status !== 'published') return this.drop(c.id);
-    if (known) return this.replace({ ...c, mine: known.mine, myVote: known.myVote, replies: known.replies });
+    if (known) {
+      // Live events are the same for every reader: keep what only this reader knows.
+      const { mine, myVote, editableUntil, heldReason, replies } = known;
+      return this.replace({ ...c, mine, myVote, editableUntil, heldReason, replies });
+    }
     if (event === 'comment' && !this.fresh.some((x) => x.id === c.id)) this.fresh = [...this.fresh, c];
   }
 
