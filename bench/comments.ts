@@ -171,7 +171,8 @@ try {
   let deep = first.nextCursor
   for (let i = 0; i < 49; i++) deep = (await (await fetch(q(`&cursor=${deep}`))).json() as { nextCursor: string }).nextCursor
 
-  console.log(`\n== comments bench: ${dbKind}, ${total} comments, ${requests} sequential requests per case`)
+  const load0 = os.loadavg()[0]!
+  console.log(`\n== comments bench: ${dbKind}, ${total} comments, ${requests} sequential requests per case (load ${load0.toFixed(1)} on ${os.availableParallelism()} CPUs)`)
   const cases = [
     await timeIt('first page, anonymous', () => q(), {}, b => {
       if (b.comments.length !== 30 || b.thread.commentCount !== total) throw new Error('unexpected first page')
@@ -192,7 +193,9 @@ try {
     const plan = await sql<{ detail: string }>`explain query plan select * from comments where thread_id = 'bench-thread' and depth = 0 and status = 'published' order by created_at desc, id desc limit 31`.execute(db.kysely)
     console.log(`plan (top-level page): ${plan.rows.map(r => r.detail).join(' | ')}`)
   }
-  console.log(JSON.stringify({ bench: 'comments', db: dbKind, comments: total, requests, cases, target: { firstPageP99Ms: dbKind === 'sqlite' ? TARGET_P99_MS : null }, verdict }))
+  const load = [+load0.toFixed(2), +os.loadavg()[0]!.toFixed(2)]
+  if (Math.max(...load) > os.availableParallelism() * 0.75) console.log(`NOTE: load average ${load.join(' → ')} on ${os.availableParallelism()} CPUs: the machine was busy, p99 is inflated`)
+  console.log(JSON.stringify({ bench: 'comments', db: dbKind, comments: total, requests, load, cases, target: { firstPageP99Ms: dbKind === 'sqlite' ? TARGET_P99_MS : null }, verdict }))
   await cleanup()
 } catch (err) {
   console.error(err)

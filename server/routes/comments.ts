@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
@@ -47,12 +48,17 @@ export const commentRoutes: FastifyPluginAsyncTypebox<CommentRouteOptions> = asy
       summary: 'Published comments per thread key (up to 50 keys)',
       tags,
       querystring: CountQuery,
-      response: { 200: CountResponse, ...errorResponses }
+      response: { 200: CountResponse, 304: Type.Null({ description: 'unchanged since the ETag given in If-None-Match' }), ...errorResponses }
     }
   }, async (req, reply) => {
     const keys = Array.isArray(req.query.thread) ? req.query.thread : [req.query.thread]
-    reply.header('cache-control', 'public, max-age=30')
-    return { counts: await comments.counts(keys, req.query.site, readContext(req)) }
+    const body = { counts: await comments.counts(keys, req.query.site, readContext(req)) }
+    // Revalidated on every use (a 304 is cheap): a resident who just commented must never see an
+    // older count next to the thread after a reload.
+    const etag = `"${createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`
+    reply.header('cache-control', 'no-cache').header('etag', etag)
+    if (req.headers['if-none-match'] === etag) return reply.code(304).send(null)
+    return body
   })
 
   app.get('/v1/comments/:id/replies', {

@@ -423,6 +423,7 @@ export class CommentService {
     const now = new Date()
     if (row.status !== 'published' && row.status !== 'pending') throw new AppError(409, 'NOT_EDITABLE', 'This comment can no longer be edited')
     this.#assertWindow(row, site, now)
+    await this.#assertNotBanned(site, row.author_key, this.#participant(ctx))
     assertThreadOpen(thread, now)
     checkBody(body)
     const mode = thread.moderation ?? site.comments.moderation

@@ -28,7 +28,10 @@ export interface TestServer {
  * Data goes to a temporary DATA_DIR unless env.DATABASE_URL is given. env overrides anything.
  */
 export async function startServer({ env = {} }: { env?: Record<string, string | undefined> } = {}): Promise<TestServer> {
-  const [port, ngoPort] = [await freePort(), await freePort()];
+  // Two distinct ports: a port probed and released a moment ago may be handed out again at once.
+  const port = await freePort();
+  let ngoPort = await freePort();
+  while (ngoPort === port) ngoPort = await freePort();
   const adminToken = env.ADMIN_TOKEN ?? 'e2e-admin-token';
   const dataDir = env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'civic-e2e-'));
   // Both spellings of loopback, so a test may use either host name.

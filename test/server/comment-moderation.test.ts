@@ -180,6 +180,7 @@ forEachDb('comment moderation', env => {
     const troll = await mintToken(t.app)
     const c = await comment(t.app, troll, key, 'trolling', { site: site.id })
     const ban = ok(await adminReq(t.app, 'POST', `/sites/${site.id}/bans`, { commentId: c.id, reason: 'repeated abuse' }), 201)
+    assertError(await commentWrite(t.app, 'PATCH', `/v1/comments/${c.id}`, troll, { body: 'worse' }), 403, 'BANNED')
     assert.equal(ban.commentId, c.id)
     assert.match(ban.authorKey, /^[0-9a-f]{16}$/)
     assertError(await postComment(t.app, troll, { thread: key, site: site.id, body: 'again' }), 403, 'BANNED')

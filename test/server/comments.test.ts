@@ -290,7 +290,8 @@ forEachDb('comments', env => {
     assertError(await postComment(t.app, token, { ...base, body: ' \n\t ' }), 422, 'EMPTY')
     const long = assertError(await postComment(t.app, token, { ...base, body: 'x'.repeat(5001) }), 422, 'TOO_LONG')
     assert.deepEqual(long.details, { max: 5000, length: 5001 })
-    ok(await postComment(t.app, token, { ...base, body: '😀'.repeat(5000) }), 201)
+    ok(await postComment(t.app, token, { ...base, body: '😀'.repeat(5000) }), 201) // 20 KB: comments take up to 64 KiB
+    assertError(await postComment(t.app, token, { ...base, body: 'x'.repeat(70_000) }), 413, 'PAYLOAD_TOO_LARGE')
     assertError(await postComment(t.app, null, { ...base, body: 'x' }), 401, 'PARTICIPANT_REQUIRED')
     assertError(await postComment(t.app, 'v1.forged.token', { ...base, body: 'x' }), 401, 'PARTICIPANT_INVALID')
     assertError(await postComment(t.app, token, { ...base, body: 'x' }, { origin: 'https://evil.example' }), 403, 'ORIGIN_NOT_ALLOWED')
@@ -359,9 +360,16 @@ forEachDb('comments', env => {
     const qs = [`${k1}?ref=home`, k2, k3].map(k => `thread=${encodeURIComponent(k)}`).join('&')
     const res = await t.app.inject({ method: 'GET', url: `/v1/comments/count?${qs}&site=${siteId}` })
     assert.deepEqual(ok(res).counts, { [`${k1}?ref=home`]: 2, [k2]: 1, [k3]: 0 })
-    assert.equal(res.headers['cache-control'], 'public, max-age=30')
-    const one = ok(await t.app.inject({ method: 'GET', url: `/v1/comments/count?thread=${k2}&site=${siteId}` }))
-    assert.deepEqual(one.counts, { [k2]: 1 })
+    // Revalidated every time: unchanged counts cost a 304, a new comment changes the ETag at once.
+    assert.equal(res.headers['cache-control'], 'no-cache')
+    const url = `/v1/comments/count?thread=${k2}&site=${siteId}`
+    const first = await t.app.inject({ method: 'GET', url })
+    assert.deepEqual(ok(first).counts, { [k2]: 1 })
+    const etag = first.headers.etag as string
+    assert.equal((await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } })).statusCode, 304)
+    await comment(t.app, token, k2, 'four', { site: siteId })
+    const changed = await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } })
+    assert.deepEqual(ok(changed).counts, { [k2]: 2 })
     const tooMany = Array.from({ length: 51 }, (_, i) => `thread=k${i}`).join('&')
     assertError(await t.app.inject({ method: 'GET', url: `/v1/comments/count?${tooMany}&site=${siteId}` }), 400, 'BAD_REQUEST')
   })

@@ -270,4 +270,19 @@ describe('civic-comment-count', () => {
     observer.disconnect();
     expect(asked).to.have.length(1);
   });
+
+  it('follows the thread on the same page when a comment is posted', async () => {
+    const thread = key();
+    const box = await fixture(html`<div>
+      <civic-comment-count api=${testApi()} site=${site} thread=${thread}></civic-comment-count>
+      <civic-comments api=${testApi()} site=${site} thread=${thread}></civic-comments>
+    </div>`);
+    const count = box.querySelector('civic-comment-count')!;
+    const el = box.querySelector('civic-comments')!;
+    await waitUntil(() => count.shadowRoot!.textContent!.includes('0 comments') && $(el, 'civic-comment-form'));
+    const posted = oneEvent(el, 'civic-comment');
+    await write(el, 'Counting on it');
+    await posted;
+    await waitUntil(() => count.shadowRoot!.textContent!.includes('1 comment'), 'the count did not follow the thread');
+  });
 });

@@ -2,6 +2,7 @@ import { css, html, type PropertyDeclarations } from 'lit';
 import type { ApiClient } from '../../core/api-client.ts';
 import { CivicElement } from '../../core/civic-element.ts';
 import { plural } from '../../core/i18n/index.ts';
+import type { CountEvent } from './comments.types.ts';
 import { commentsStrings, type CommentsStrings } from './i18n/index.ts';
 import { pageThreadKey } from './thread-key.ts';
 
@@ -67,6 +68,22 @@ export class CivicCommentCount extends CivicElement<CommentsStrings> {
 
   protected contentKey() {
     return `${this.thread} ${this.site}`;
+  }
+
+  // The thread on the same page knows first when its count changes.
+  private onCount = (e: Event) => {
+    const { thread } = e as CountEvent;
+    if (thread.key === (this.thread || pageThreadKey()) && (!this.site || this.site === thread.siteId)) this.count = thread.commentCount;
+  };
+
+  connectedCallback() {
+    super.connectedCallback();
+    document.addEventListener('civic-comment-count-change', this.onCount);
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    document.removeEventListener('civic-comment-count-change', this.onCount);
   }
 
   protected async fetchContent() {

@@ -7,7 +7,7 @@ import { forgetParticipant, participant, rememberParticipant, storedParticipant 
 import { CommentForm, type CommentFields } from './comment-form.ts';
 import { renderComment, type ItemContext } from './comment-item.ts';
 import { commentsStyles } from './civic-comments.styles.ts';
-import type { CommentView, CommentsPage, PostResponse, ReportReason, Sort } from './comments.types.ts';
+import { CountEvent, type CommentView, type CommentsPage, type PostResponse, type ReportReason, type Sort, type ThreadView } from './comments.types.ts';
 import { commentsStrings, type CommentsStrings } from './i18n/index.ts';
 import { pageThreadKey } from './thread-key.ts';
 
@@ -110,11 +110,22 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     const known = [...all(d.comments)].find((x) => x.id === c.id);
     if (known && !c.body && !known.replies.length && c.status !== 'published') return this.drop(c.id);
     if (known) {
+      // Approved, hidden or deleted: the count follows what everyone can see.
+      const seen = (x: CommentView) => +(x.status === 'published');
+      this.recount(seen(c) - seen(known));
       // Live events are the same for every reader: keep what only this reader knows.
       const { mine, myVote, editableUntil, heldReason, replies } = known;
       return this.replace({ ...c, mine, myVote, editableUntil, heldReason, replies });
     }
     if (event === 'comment' && !this.fresh.some((x) => x.id === c.id)) this.fresh = [...this.fresh, c];
+  }
+
+  /** Changes the thread's count, and tells `<civic-comment-count>` elements of the same thread. */
+  private recount(by: number, thread?: ThreadView) {
+    const d = this.data!;
+    const next = thread ?? { ...d.thread, commentCount: d.thread.commentCount + by };
+    this.data = { ...d, thread: next };
+    if (next.commentCount !== d.thread.commentCount) document.dispatchEvent(new CountEvent(next));
   }
 
   private showFresh() {
@@ -124,7 +135,8 @@ export class CivicComments extends CivicElement<CommentsStrings> {
       if (!c.parentId) comments = this.sort === 'oldest' ? [...comments, c] : [c, ...comments];
       else comments = this.mapTree(comments, c.parentId, (p) => ({ ...p, replies: [...p.replies, c] }));
     }
-    this.data = { ...d, comments, thread: { ...d.thread, commentCount: d.thread.commentCount + this.fresh.length } };
+    this.data = { ...d, comments };
+    this.recount(this.fresh.length);
     this.fresh = [];
   }
 
@@ -206,7 +218,7 @@ export class CivicComments extends CivicElement<CommentsStrings> {
       // The live stream may have announced it before this answer came: show it once.
       this.fresh = this.fresh.filter((f) => f.id !== res.comment.id);
       this.insert(res.comment, parent);
-      this.data = { ...this.data!, thread: res.thread };
+      this.recount(0, res.thread);
       try {
         localStorage.setItem(NAME_KEY, fields.name);
       } catch {
@@ -263,7 +275,7 @@ export class CivicComments extends CivicElement<CommentsStrings> {
       const r = await this.write<PostResponse>('DELETE', `v1/comments/${c.id}`);
       if (c.replies.length) this.replace({ ...r.comment, replies: c.replies });
       else this.drop(c.id);
-      this.data = { ...this.data!, thread: r.thread };
+      this.recount(0, r.thread);
       this.close();
     } catch (e) {
       this.fail(e);

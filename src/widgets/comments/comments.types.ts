@@ -1,3 +1,10 @@
+/** Tells count elements on the page that a thread's count changed (internal, not public API). */
+export class CountEvent extends Event {
+  constructor(readonly thread: ThreadView) {
+    super('civic-comment-count-change');
+  }
+}
+
 /** A thread and its comments as the API serves them (see docs/api.md, "Comments"). */
 export interface ThreadView {
   key: string;
