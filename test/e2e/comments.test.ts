@@ -9,20 +9,14 @@
 // Every page records uncaught errors, console errors, unhandled rejections and CSP violations
 // (support.ts), and every test ends by asserting that nothing was recorded.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, before, test, type TestContext } from 'node:test';
-import type { Browser, BrowserContext, Locator, Page, Request, Response } from 'playwright-core';
-import { freePort } from '../../scripts/test-server.mjs';
+import { test } from 'node:test';
+import type { BrowserContext, Locator, Page, Request, Response } from 'playwright-core';
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
-import { collectPageErrors, launchBrowser, startServer, type PageError, type TestServer } from './support.ts';
+import { collectPageErrors, type PageError, type TestServer } from './support.ts';
+import { adminFetch, appears, contextFor, eventually, pageIn, serverFor, squash, staticServer, TEST_TIMEOUT, UI_TIMEOUT, useBrowser } from './journey.ts';
 
-const cdnDir = fileURLToPath(new URL('../../dist/cdn/', import.meta.url));
-/** Longest wait for one thing to appear in a page (a whole test has its own, larger timeout). */
-const UI_TIMEOUT = 10_000;
-const TEST_TIMEOUT = 90_000;
 
 const SITE = 'riverton';
 /** The demo article's thread: its `<link rel=canonical>`. */
@@ -50,86 +44,12 @@ const DE = {
 };
 const heldPre = 'held for review: comments are reviewed before they appear';
 
-let browser: Browser;
-
-before(async () => {
-  assert.ok(existsSync(join(cdnDir, 'civic.js')), 'dist/cdn/civic.js is missing: run `npm run build` before the e2e tests');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-/** A server of its own for one test, stopped when the test ends. */
-async function serverFor(t: TestContext, env?: Record<string, string>): Promise<TestServer> {
-  const server = await startServer({ env });
-  t.after(() => server.stop());
-  return server;
-}
-
-/** A fresh browser context (its own localStorage and HTTP cache: another resident), closed when the test ends. */
-async function contextFor(t: TestContext): Promise<BrowserContext> {
-  const context = await browser.newContext();
-  context.setDefaultTimeout(UI_TIMEOUT);
-  context.setDefaultNavigationTimeout(UI_TIMEOUT);
-  t.after(() => context.close());
-  return context;
-}
-
-/** A page that records its errors from the first script on. */
-async function pageIn(context: BrowserContext): Promise<{ page: Page; errors: PageError[] }> {
-  const page = await context.newPage();
-  const errors = await collectPageErrors(page);
-  return { page, errors };
-}
-
-const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Retries an assertion until it holds or `timeout` ms have passed, then throws its last failure. */
-async function eventually(check: () => Promise<void> | void, timeout = UI_TIMEOUT): Promise<void> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-/**
- * Waits for `target` to be visible; on timeout fails with what the comment widgets show instead
- * (an error, a skeleton …) and the page's errors, which usually say why.
- */
-async function appears(target: Locator, what: string, errors: PageError[], timeout = UI_TIMEOUT): Promise<void> {
-  try {
-    await target.waitFor({ timeout });
-  } catch {
-    const shown = await target
-      .page()
-      .locator('civic-comments')
-      .evaluateAll((els) => els.map((el) => `${el.getAttribute('thread') ?? '(page thread)'}: "${el.shadowRoot?.textContent ?? '(no shadow root)'}"`))
-      .catch((err: Error) => [`(could not read the widgets: ${err.message})`]);
-    assert.fail(`${what} within ${timeout} ms.\nThe widgets show: ${shown.map(squash).join('; ') || '(no civic-comments)'}\nPage errors: ${JSON.stringify(errors, null, 1)}`);
-  }
-}
-
-async function adminFetch(server: TestServer, path: string, init: RequestInit = {}) {
-  const res = await fetch(`${server.url}/v1/admin/${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json', ...init.headers },
-    signal: AbortSignal.timeout(5_000),
-  });
-  const body = await res.json();
-  assert.ok(res.ok, `admin ${init.method ?? 'GET'} ${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
 interface AdminComment {
   id: string;
@@ -275,27 +195,6 @@ async function tabTo(page: Page, wanted: (f: Focus) => boolean, what: string, ma
     seen.push(describeFocus(f));
   }
   assert.fail(`Tab never reached ${what} in ${max} presses; focus went: ${seen.join(' → ')}`);
-}
-
-/** A tiny HTTP server on 127.0.0.1 (an origin of our own), closed when the test ends. */
-async function staticServer(
-  t: TestContext,
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-): Promise<{ url: string; server: Server }> {
-  const port = (await freePort()) as number;
-  const server = createServer(handler);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  t.after(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `http://127.0.0.1:${port}`, server };
 }
 
 /**
