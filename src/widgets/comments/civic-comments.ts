@@ -70,7 +70,14 @@ export class CivicComments extends CivicElement<CommentsStrings> {
   private reported = new Set<string>();
   private opener?: HTMLElement;
   private skew = 0;
-  private live = new LiveUpdates<CommentView>(this, (c, event) => this.arrived(c, event), () => {}, ['comment', 'update']);
+  /** Server time of the first page: the polling fallback announces only what came after it. */
+  private since = '';
+  private live = new LiveUpdates<CommentView>(
+    this,
+    (c, event) => this.arrived(c, event),
+    () => this.checkNew().catch(() => {}),
+    ['comment', 'update'],
+  );
 
   private get key() {
     return this.thread || pageThreadKey();
@@ -90,6 +97,7 @@ export class CivicComments extends CivicElement<CommentsStrings> {
       participant: storedParticipant(this.client),
     });
     this.skew = Date.parse(page.serverTime) - Date.now();
+    this.since = page.serverTime;
     this.data = page;
     this.fresh = [];
     this.live.follow(this.client.url(`v1/comments/live?${this.query()}`));
@@ -100,7 +108,17 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     const page = await this.client.get<CommentsPage>(`v1/comments?${this.query({ sort: this.sort, cursor: d.nextCursor! })}`, {
       participant: storedParticipant(this.client),
     });
-    this.data = { ...page, comments: [...d.comments, ...page.comments] };
+    // With `top`, a comment whose score changed can come again on the next page: show it once.
+    const have = new Set(d.comments.map((c) => c.id));
+    this.data = { ...page, comments: [...d.comments, ...page.comments.filter((c) => !have.has(c.id))] };
+  }
+
+  /** Where live updates cannot stream: the newest page again, whatever is new goes behind the bar. */
+  private async checkNew() {
+    const page = await this.client.get<CommentsPage>(`v1/comments?${this.query({ sort: 'newest' })}`, {
+      participant: storedParticipant(this.client),
+    });
+    for (const c of all(page.comments)) if (c.createdAt > this.since) this.arrived({ ...c, replies: [] }, 'comment');
   }
 
   /** A live event: our own and known comments update in place; others wait behind the "new" bar. */
@@ -108,11 +126,11 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     const d = this.data;
     if (!d) return;
     const known = [...all(d.comments)].find((x) => x.id === c.id);
-    if (known && !c.body && !known.replies.length && c.status !== 'published') return this.drop(c.id);
     if (known) {
       // Approved, hidden or deleted: the count follows what everyone can see.
       const seen = (x: CommentView) => +(x.status === 'published');
       this.recount(seen(c) - seen(known));
+      if (!c.body && !known.replies.length && c.status !== 'published') return this.drop(c.id);
       // Live events are the same for every reader: keep what only this reader knows.
       const { mine, myVote, editableUntil, heldReason, replies } = known;
       return this.replace({ ...c, mine, myVote, editableUntil, heldReason, replies });

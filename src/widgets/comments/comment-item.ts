@@ -58,7 +58,7 @@ export function renderComment(c: CommentView, x: ItemContext): TemplateResult {
     ${c.mine && (c.status === 'pending' || c.status === 'hidden')
       ? html`<p class="note" role="status">${t.pending} <span class="muted">${c.heldReason}</span></p>`
       : nothing}
-    ${c.status !== 'published'
+    ${c.status !== 'published' || c.id.startsWith('draft-')
       ? nothing
       : html`<div class="acts">
           <button type="button" aria-pressed=${c.myVote === 1} @click=${() => x.vote(c, c.myVote === 1 ? 0 : 1)}>
