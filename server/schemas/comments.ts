@@ -37,7 +37,14 @@ const commentFields = {
   editableUntil: NullableTimestamp,
   inReplyTo: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()], { description: 'flattened replies: the depth-2 comment answered' }),
   moreReplies: Type.Integer({ description: 'depth 0: replies of its subtree not in this answer' }),
-  heldReason: Type.Optional(Type.String({ description: 'to the author only: why it is pending or hidden' }))
+  heldReason: Type.Optional(Type.String({ description: 'to the author only: why it is pending or hidden' })),
+  held: Type.Optional(Type.Union([
+    Type.Literal('suspect'), Type.Literal('links'), Type.Literal('first'),
+    Type.Literal('pre'), Type.Literal('reported'), Type.Literal('rejected')
+  ], {
+    description: 'to the author only: heldReason as a code, for widgets to say it in the reader\'s language'
+  })),
+  rejectReason: Type.Optional(Type.String({ description: 'with held = rejected: the moderator\'s own words' }))
 }
 
 // Three levels at most: spelled out rather than recursive, which keeps the OpenAPI plain.

@@ -120,6 +120,12 @@ export const HELD = {
 
 export const rejectedReason = (reason: string) => `removed by a moderator: ${reason}`
 
+/** The code of a stored held reason (stored as the sentences above), for widgets to translate. */
+export function heldCode (reason: string | null): 'suspect' | 'links' | 'first' | 'pre' {
+  for (const code of ['suspect', 'links', 'first'] as const) if (HELD[code] === reason) return code
+  return 'pre'
+}
+
 export interface ModerationInput {
   body: string
   settings: CommentSettings

@@ -6,7 +6,7 @@ import type { DB } from '../store/schema.ts'
 import type { Site } from '../store/sites-repo.ts'
 import { bumpThread } from '../store/threads-repo.ts'
 import type { Thread } from '../store/threads-repo.ts'
-import { HELD, rejectedReason, threadStatus } from './comment-rules.ts'
+import { HELD, heldCode, rejectedReason, threadStatus } from './comment-rules.ts'
 import type { LiveBus } from './live.ts'
 import { threadChannel } from './live.ts'
 
@@ -97,6 +97,8 @@ export function commentView (row: ViewRow, o: ViewOptions): CommentView {
     view.heldReason = status === 'rejected'
       ? rejectedReason(row.reject_reason ?? '')
       : status === 'hidden' ? HELD.reported : (row.held_reason ?? HELD.pre)
+    view.held = status === 'rejected' ? 'rejected' : status === 'hidden' ? 'reported' : heldCode(row.held_reason)
+    if (status === 'rejected') view.rejectReason = row.reject_reason ?? ''
   }
   return view
 }

@@ -40,6 +40,7 @@ forEachDb('comment moderation', env => {
     const res = ok(await postComment(t.app, me, { thread: key, site: site.id, body: 'please review me' }), 201)
     assert.equal(res.comment.status, 'pending')
     assert.equal(res.comment.heldReason, HELD_PRE)
+    assert.equal(res.comment.held, 'pre') // the same reason as a code, for widgets to translate
     assert.equal(res.thread.commentCount, 0)
     assert.equal(res.thread.moderation, 'pre')
     assert.equal((await page(t.app, site.id, key)).comments.length, 0, 'others do not see it')
@@ -98,7 +99,7 @@ forEachDb('comment moderation', env => {
     const key = uid('words')
     const tok = () => mintToken(t.app)
     const held = await comment(t.app, await tok(), key, 'What an IDIOT plan.', { site: site.id })
-    assert.deepEqual([held.status, held.heldReason], ['pending', HELD_WORD])
+    assert.deepEqual([held.status, held.heldReason, held.held], ['pending', HELD_WORD, 'suspect'])
     assert.equal((await comment(t.app, await tok(), key, 'a total Rip  Off', { site: site.id })).status, 'pending')
     assert.equal((await comment(t.app, await tok(), key, 'idiotic would not match, nor ripoff', { site: site.id })).status, 'published')
     const banned = assertError(await postComment(t.app, await tok(), { thread: key, site: site.id, body: 'you SCUMBAG' }), 422, 'BANNED_WORD')
@@ -106,7 +107,7 @@ forEachDb('comment moderation', env => {
     assert.deepEqual(banned.details, { word: 'Scumbag' })
     assert.equal((await comment(t.app, await tok(), key, 'scumbags is another word', { site: site.id })).status, 'published')
     const link = await comment(t.app, await tok(), key, 'details at www.example.org/plan', { site: site.id })
-    assert.deepEqual([link.status, link.heldReason], ['pending', HELD_LINKS])
+    assert.deepEqual([link.status, link.heldReason, link.held], ['pending', HELD_LINKS, 'links'])
     // Editing re-runs moderation: a published comment edited to a suspect word goes back to review.
     const me = await tok()
     const c = await comment(t.app, me, key, 'fine words', { site: site.id })
@@ -167,6 +168,7 @@ forEachDb('comment moderation', env => {
     assert.deepEqual([rejected.status, rejected.rejectReason], ['rejected', 'personal attacks are not allowed'])
     const own = (await page(t.app, site.id, key, author)).comments[0]
     assert.deepEqual([own.status, own.body, own.heldReason], ['hidden', 'off the rails', 'removed by a moderator: personal attacks are not allowed'])
+    assert.deepEqual([own.held, own.rejectReason], ['rejected', 'personal attacks are not allowed'])
     const pub = (await page(t.app, site.id, key)).comments[0]
     assert.deepEqual([pub.status, pub.body, pub.author.name], ['hidden', '', ''], 'a placeholder keeps the reply in place')
     assert.equal(pub.replies[0].id, reply.id)

@@ -112,8 +112,12 @@ describe('civic-comments', () => {
     const el = await mount(key());
     const posted = oneEvent(el, 'civic-comment') as Promise<CivicCommentEvent>;
     await write(el, 'This plan sounds dubious to me.');
-    expect((await posted).comment.status).to.equal('pending');
+    const { comment } = await posted;
+    expect([comment.status, comment.held]).to.deep.equal(['pending', 'suspect']);
     await waitUntil(() => text(el).includes('will appear after review'));
+    // The reason in the reader's language, not the server's sentence.
+    expect(text(el)).to.contain('It contains a word on this site’s review list.');
+    expect(text(el)).not.to.contain('held for review');
     await expect(el).to.be.accessible();
   });
 

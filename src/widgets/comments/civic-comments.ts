@@ -132,8 +132,8 @@ export class CivicComments extends CivicElement<CommentsStrings> {
       this.recount(seen(c) - seen(known));
       if (!c.body && !known.replies.length && c.status !== 'published') return this.drop(c.id);
       // Live events are the same for every reader: keep what only this reader knows.
-      const { mine, myVote, editableUntil, heldReason, replies } = known;
-      return this.replace({ ...c, mine, myVote, editableUntil, heldReason, replies });
+      const { mine, myVote, editableUntil, heldReason, held, rejectReason, replies } = known;
+      return this.replace({ ...c, mine, myVote, editableUntil, heldReason, held, rejectReason, replies });
     }
     if (event === 'comment' && !this.fresh.some((x) => x.id === c.id)) this.fresh = [...this.fresh, c];
   }

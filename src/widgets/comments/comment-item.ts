@@ -56,7 +56,10 @@ export function renderComment(c: CommentView, x: ItemContext): TemplateResult {
         ? x.form('edit', c)
         : html`<div class="body">${renderText(c.body)}</div>`}
     ${c.mine && (c.status === 'pending' || c.status === 'hidden')
-      ? html`<p class="note" role="status">${t.pending} <span class="muted">${c.heldReason}</span></p>`
+      ? html`<p class="note" role="status">
+          ${t.pending}
+          <span class="muted">${c.held ? fill(t.held[c.held], { reason: c.rejectReason ?? '' }) : c.heldReason}</span>
+        </p>`
       : nothing}
     ${c.status !== 'published' || c.id.startsWith('draft-')
       ? nothing

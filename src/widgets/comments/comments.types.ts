@@ -34,6 +34,10 @@ export interface CommentView {
   replies: CommentView[];
   moreReplies: number;
   heldReason?: string;
+  /** heldReason as a code, to say it in the reader's language. */
+  held?: 'suspect' | 'links' | 'first' | 'pre' | 'reported' | 'rejected';
+  /** With held = rejected: the moderator's own words. */
+  rejectReason?: string;
 }
 
 export interface CommentsPage {

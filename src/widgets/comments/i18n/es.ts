@@ -46,6 +46,14 @@ export const es: CommentsStrings = {
     other: 'Quedan {n} caracteres',
   },
   pending: 'Comentario recibido. Se publicará una vez revisado.',
+  held: {
+    suspect: 'Contiene una palabra incluida en la lista de revisión de este sitio.',
+    links: 'Los comentarios con enlaces se revisan antes de publicarse.',
+    first: 'El primer comentario en este sitio se revisa antes de publicarse.',
+    pre: 'Todos los comentarios de esta página se revisan antes de publicarse.',
+    reported: 'Se ha ocultado tras recibir denuncias hasta que el equipo de moderación lo revise.',
+    rejected: 'El equipo de moderación lo ha retirado: {reason}',
+  },
   newComments: {
     one: '{n} comentario nuevo — mostrar',
     many: '{n} de comentarios nuevos — mostrar',

@@ -46,6 +46,14 @@ export const fr: CommentsStrings = {
     other: '{n} caractères restants',
   },
   pending: 'Bien reçu. Votre commentaire sera publié après modération.',
+  held: {
+    suspect: 'Il contient un mot figurant sur la liste de contrôle de ce site.',
+    links: 'Les commentaires contenant des liens sont modérés avant publication.',
+    first: 'Un premier commentaire sur ce site est modéré avant publication.',
+    pre: 'Tous les commentaires de cette page sont modérés avant publication.',
+    reported: 'Il a été masqué à la suite de signalements, en attendant son examen par l’équipe de modération.',
+    rejected: 'L’équipe de modération l’a retiré\u00a0: {reason}',
+  },
   newComments: {
     one: '{n} nouveau commentaire – afficher',
     many: '{n} de nouveaux commentaires – afficher',

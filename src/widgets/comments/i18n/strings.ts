@@ -40,6 +40,8 @@ export interface CommentsStrings {
   charsLeft: Plural;
   /** Shown to the author when their comment waits for review. */
   pending: string;
+  /** Why, shown to the author under `pending`; `rejected` has {reason}, the moderator's own words. */
+  held: { suspect: string; links: string; first: string; pre: string; reported: string; rejected: string };
   /** {n}: new comments waiting; the bar does not move what the reader reads */
   newComments: Plural;
   closed: string;
