@@ -43,6 +43,8 @@ const DE = {
   bannedWord: 'Ihr Kommentar enthält ein Wort, das auf dieser Website nicht erlaubt ist. Bitte formulieren Sie ihn um.',
 };
 const heldPre = 'held for review: comments are reviewed before they appear';
+/** What the author reads: the reason in their language, not the server's sentence. */
+const heldPreShown = 'Every comment on this page is reviewed first.';
 
 useBrowser();
 
@@ -394,7 +396,7 @@ test('pre-moderation: the author sees "after review", nobody else sees the comme
   const res = await answer;
   assert.equal(res.status(), 201);
   const { comment, thread: view } = await res.json();
-  assert.deepEqual([comment.status, comment.heldReason], ['pending', heldPre]);
+  assert.deepEqual([comment.status, comment.heldReason, comment.held], ['pending', heldPre, 'pre']);
   assert.equal(view.commentCount, 8, 'a held comment is not counted');
   const id: string = comment.id;
 
@@ -402,7 +404,7 @@ test('pre-moderation: the author sees "after review", nobody else sees the comme
   await appears(article(a, id), "Alice's held comment is not shown to her", alice.errors);
   assert.equal(await bodyText(a, id), text);
   const notice = article(a, id).locator(':scope > p.note[role=status]');
-  assert.equal(squash(await notice.innerText()), `${EN.pending} ${heldPre}`);
+  assert.equal(squash(await notice.innerText()), `${EN.pending} ${heldPreShown}`);
   assert.equal(await article(a, id).locator(':scope > .acts').count(), 0);
   assert.equal(await heading(a), 'Comments (8 comments)');
 
@@ -411,7 +413,7 @@ test('pre-moderation: the author sees "after review", nobody else sees the comme
   await alice.page.reload();
   await appears(article(a, id), "Alice's held comment is gone after a reload", alice.errors);
   await aliceLive;
-  assert.equal(squash(await notice.innerText()), `${EN.pending} ${heldPre}`);
+  assert.equal(squash(await notice.innerText()), `${EN.pending} ${heldPreShown}`);
 
   // Nobody else sees it: not Bob live, not a new reader, not the public API.
   await sleep(1_000);

@@ -289,4 +289,14 @@ describe('civic-comment-count', () => {
     await posted;
     await waitUntil(() => count.shadowRoot!.textContent!.includes('1 comment'), 'the count did not follow the thread');
   });
+
+  it('shows its own text until the count arrives, and when it cannot', async () => {
+    const box = await fixture(html`<a href="#c"><civic-comment-count api=${unreachableApi()} thread="x">Comments</civic-comment-count></a>`);
+    const count = box.querySelector('civic-comment-count')!;
+    await oneEvent(count, 'civic-error');
+    await count.updateComplete;
+    const slot = count.shadowRoot!.querySelector('slot')!;
+    expect(slot.assignedNodes().map((n) => n.textContent).join('')).to.equal('Comments');
+    await expect(box).to.be.accessible();
+  });
 });

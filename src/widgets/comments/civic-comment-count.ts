@@ -44,7 +44,9 @@ function flush(client: ApiClient, site: string, id: string) {
 
 /**
  * The number of comments of a thread, as text ("12 comments"), for article lists and teasers.
+ * Its own content is shown until the count arrives.
  *
+ * @slot - Fallback text, e.g. "Comments", shown while loading or without the count.
  * @tagname civic-comment-count
  * @summary Comment count of a thread.
  */
@@ -94,9 +96,10 @@ export class CivicCommentCount extends CivicElement<CommentsStrings> {
     return html`${plural(this.s.count, this.count, this.locale)}`;
   }
 
-  // Inline text, no box: a count sits inside a line of the host page.
+  // Inline text, no box: a count sits inside a line of the host page. Until it arrives (or if it
+  // cannot), the element's own text shows, e.g. `<civic-comment-count>Comments</civic-comment-count>`.
   protected render() {
-    return this.loaded ? this.renderContent() : html``;
+    return this.loaded ? this.renderContent() : html`<slot></slot>`;
   }
 }
 
