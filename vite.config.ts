@@ -6,6 +6,7 @@ const widgets = {
   poll: 'src/widgets/poll/define.ts',
   comments: 'src/widgets/comments/define.ts',
   'comment-count': 'src/widgets/comments/define-count.ts',
+  consultation: 'src/widgets/consultation/define.ts',
 };
 
 /**

@@ -2,10 +2,13 @@
 // Numbers, not pass/fail: the exit code is 0 whatever the numbers are (non-zero only when a bench
 // could not run at all), and "target" is a yardstick, not an assertion.
 //
-//   npm run bench                    build if dist/cdn is missing, then bundle, render, votes (30 s each)
+//   npm run bench                    build if dist/cdn is missing, then bundle, render (poll in English and
+//                                    French, a 30-comment thread page), votes (30 s each), comments (the
+//                                    10,000-comment thread's first page, SQLite and PostgreSQL)
 //   npm run bench -- --quick         the same with 5 s vote runs (a smoke run)
 //   options: --build (build first even when dist exists), --iterations N (render, default 5),
-//            --no-votes, --no-render, --no-docs (do not write docs/benchmarks.md), --json FILE
+//            --no-votes, --no-render (every render scenario), --no-comments (bench/comments.ts),
+//            --no-docs (do not write docs/benchmarks.md), --json FILE
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
@@ -22,6 +25,7 @@ const value = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = flag('--quick');
+const COMMENT_SEED = { topLevel: 36, replies: 40 };
 const voteSeconds = quick ? 5 : 30;
 const voteConnections = 50;
 const started = new Date();
@@ -65,6 +69,7 @@ try {
 // chunk is lazy and so may add a request (3 iterations, no trace).
 let render: RenderResult | null = null;
 let renderFr: RenderResult | null = null;
+let renderComments: RenderResult | null = null;
 if (!flag('--no-render')) {
   const iterations = Number(value('--iterations') ?? 5);
   try {
@@ -80,6 +85,15 @@ if (!flag('--no-render')) {
   } catch (err) {
     notes.push(`render bench (fr) failed: ${(err as Error).message.split('\n')[0]}`);
     console.error(`render bench (fr) failed: ${(err as Error).stack}`);
+  }
+  // The comment thread: a page with one <civic-comments> whose thread has 36 top-level comments and 40
+  // replies (the first page: 30 + 40), first render only (nothing clicked), with a traced pass.
+  try {
+    renderComments = await runRender({ widget: 'comments', comments: COMMENT_SEED, iterations, throttle: 4 });
+    printRender(renderComments);
+  } catch (err) {
+    notes.push(`render bench (comments) failed: ${(err as Error).message.split('\n')[0]}`);
+    console.error(`render bench (comments) failed: ${(err as Error).stack}`);
   }
 }
 
@@ -136,33 +150,41 @@ function parseVotes(out: string): Pick<VotesRun, 'votesPerSec' | 'p50' | 'p99' |
   };
 }
 
-async function runVotes(db: 'sqlite' | 'postgres'): Promise<VotesRun> {
-  const cmd = ['--import', 'tsx', 'bench/votes.ts', '--db', db, '--duration', String(voteSeconds), '--connections', String(voteConnections)];
-  console.log(`\n## Votes — ${db}: tsx bench/votes.ts --db ${db} --duration ${voteSeconds} --connections ${voteConnections}`);
+/** Runs `node --import tsx <args>` in the project, its output teed to ours; a stuck run is ended after timeoutMs. */
+async function runChild(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string; seconds: number }> {
   const t0 = Date.now();
   let out = '';
   const code = await new Promise<number | null>((done) => {
-    const child = spawn(process.execPath, cmd, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     const tee = (to: NodeJS.WriteStream) => (chunk: Buffer) => {
       out += chunk;
       to.write(chunk);
     };
     child.stdout.on('data', tee(process.stdout));
     child.stderr.on('data', tee(process.stderr));
-    // A stuck run must not hold the whole bench: duration plus start-up and teardown.
-    const timer = setTimeout(() => child.kill('SIGTERM'), (voteSeconds + 180) * 1000);
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.on('error', () => done(null));
     child.on('exit', (c) => {
       clearTimeout(timer);
       done(c);
     });
   });
+  return { code, out, seconds: Math.round((Date.now() - t0) / 100) / 10 };
+}
+
+async function runVotes(db: 'sqlite' | 'postgres'): Promise<VotesRun> {
+  console.log(`\n## Votes — ${db}: tsx bench/votes.ts --db ${db} --duration ${voteSeconds} --connections ${voteConnections}`);
+  // A stuck run must not hold the whole bench: duration plus start-up and teardown.
+  const { code, out, seconds } = await runChild(
+    ['bench/votes.ts', '--db', db, '--duration', String(voteSeconds), '--connections', String(voteConnections)],
+    (voteSeconds + 180) * 1000,
+  );
   const parsed = parseVotes(out);
   return {
     db,
     ok: code === 0,
     exitCode: code,
-    seconds: Math.round((Date.now() - t0) / 100) / 10,
+    seconds,
     ...parsed,
     // Its human summary (from the "== votes bench" heading on), else the last lines.
     tail: (out.includes('== votes bench') ? out.slice(out.lastIndexOf('== votes bench')) : out.trim().split('\n').slice(-15).join('\n')).trim(),
@@ -182,6 +204,44 @@ if (!flag('--no-votes')) {
       votes.push(r);
       if (!r.ok) notes.push(`votes bench (${db}) failed: ${r.why}`);
     }
+  }
+}
+
+// Comments: bench/comments.ts (the first page of a 10,000-comment thread, sequential requests), as
+// `npm run bench:comments` runs it, on SQLite and on PostgreSQL. It ends with a JSON summary line.
+interface CommentsCase {
+  name: string;
+  p50: number;
+  p99: number;
+  max: number;
+  kb: number;
+}
+interface CommentsRun {
+  db: string;
+  ok: boolean;
+  exitCode: number | null;
+  seconds: number;
+  json: { comments?: number; requests?: number; load?: number[]; cases?: CommentsCase[]; target?: { firstPageP99Ms: number | null }; verdict?: string } | null;
+  tail: string;
+  why?: string;
+}
+const commentsRuns: CommentsRun[] = [];
+if (!flag('--no-comments')) {
+  for (const db of ['sqlite', 'postgres'] as const) {
+    console.log(`\n## Comments — ${db}: tsx bench/comments.ts --db ${db}`);
+    const { code, out, seconds } = await runChild(['bench/comments.ts', '--db', db], 300_000);
+    const line = out.split('\n').reverse().find((l) => l.trim().startsWith('{"bench":"comments"'));
+    let json: CommentsRun['json'] = null;
+    try {
+      json = line ? JSON.parse(line) : null;
+    } catch {
+      /* no summary line */
+    }
+    const ok = code === 0 && json !== null;
+    const why = code !== 0 ? `exited with ${code}` : json === null ? 'no JSON summary line' : undefined;
+    const from = out.lastIndexOf('== comments bench');
+    commentsRuns.push({ db, ok, exitCode: code, seconds, json, tail: (from >= 0 ? out.slice(from) : out.trim().split('\n').slice(-15).join('\n')).trim(), why });
+    if (!ok) notes.push(`comments bench (${db}) failed: ${why}`);
   }
 }
 
@@ -262,6 +322,24 @@ if (renderFr) {
   add('CLS during load', s.clsTotal, '', 0.1, '≤ 0.1', 4);
 }
 
+if (renderComments) {
+  const s = renderComments.summary;
+  const st = (x: Stat, unit = '', digits = 1) => `${fmtN(x.median, unit, digits)} (worst ${fmtN(x.worst, unit, digits)})`;
+  const add = (metric: string, x: Stat | undefined, unit: string, max: number | null, target: string, digits = 1) =>
+    x && rows.push({ area: 'render comments', metric, value: st(x, unit, digits), target, verdict: verdict(x.median, max) + (max !== null && x.worst !== null && x.worst > max && (x.median ?? 0) <= max ? ' (worst OVER)' : '') });
+  const seeded = renderComments.seeded;
+  const page = seeded ? `${seeded.firstPage.topLevel} + ${seeded.firstPage.replies} replies` : '30-comment page';
+  add(`content drawn since navigation (${page})`, s.contentMs, ' ms', 2500, '≤ 2500 ms (LCP "good")');
+  add('longest long task (load and first render)', s.longestTaskMs, ' ms', 50, '≤ 50 ms (the issue: no task over 50 ms at 4× CPU)');
+  add('long tasks during load', s.longTasksLoad, '', 0, '0');
+  add('total blocking time', s.tbtMs, ' ms', 200, '≤ 200 ms (Lighthouse mobile "good")');
+  add('CLS during load (all causes)', s.clsTotal, '', 0.1, '≤ 0.1 (CLS "good")', 4);
+  add('CLS skeleton → content', s.clsSkeletonToContent, '', 0.1, '≤ 0.1', 4);
+  add('comments drawn in the first content render', s.contentItems, '', null, '—');
+  add('data requests per widget at load', s.dataRequestsPerWidgetLoad, '', 2, '≤ 2 (GET page + live stream)');
+  add('request chain depth to content', s.chainDepthToContent, '', 3, '≤ 3 (loader → widget → data)');
+}
+
 for (const v of votes) {
   // bench/votes.ts ends with a JSON line; its "target" (votes/s, p99) is the one this table shows.
   const j = (v.json ?? {}) as {
@@ -293,6 +371,27 @@ for (const v of votes) {
 }
 if (votesMissing) rows.push({ area: 'votes', metric: 'sqlite and postgres', value: 'NOT RUN', target: '—', verdict: 'bench/votes.ts missing' });
 
+for (const c of commentsRuns) {
+  const area = `comments ${c.db}`;
+  const j = c.json;
+  if (!j?.cases) {
+    rows.push({ area, metric: `first page of a 10,000-comment thread (FAILED: ${c.why})`, value: '—', target: '—', verdict: '' });
+    continue;
+  }
+  const maxP99 = j.target?.firstPageP99Ms ?? null;
+  for (const [i, k] of j.cases.entries()) {
+    const first = i === 0;
+    rows.push({ area, metric: `${k.name}: p50`, value: fmtN(k.p50, ' ms'), target: '—', verdict: '' });
+    rows.push({
+      area,
+      metric: `${k.name}: p99 (${j.requests} requests, ${k.kb} KB)`,
+      value: fmtN(k.p99, ' ms'),
+      target: first && maxP99 !== null ? `≤ ${maxP99} ms (bench/comments.ts)` : '—',
+      verdict: first ? verdict(k.p99, maxP99) : '',
+    });
+  }
+}
+
 const widths = (['area', 'metric', 'value', 'target', 'verdict'] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
 const line = (r: Row) => [r.area, r.metric, r.value, r.target, r.verdict].map((c, i) => c.padEnd(widths[i])).join('  ');
 console.log('\n## Summary (render: median of the iterations, worst in brackets)');
@@ -300,7 +399,14 @@ console.log(line({ area: 'area', metric: 'metric', value: 'value', target: 'targ
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
 for (const n of notes) console.log(`NOTE: ${n}`);
-const allWarnings = [...new Set([...(bundle?.warnings ?? []), ...(render?.warnings ?? []), ...(renderFr?.warnings ?? []).map((w) => `(fr) ${w}`)])];
+const allWarnings = [
+  ...new Set([
+    ...(bundle?.warnings ?? []),
+    ...(render?.warnings ?? []),
+    ...(renderFr?.warnings ?? []).map((w) => `(fr) ${w}`),
+    ...(renderComments?.warnings ?? []).map((w) => `(comments) ${w}`),
+  ]),
+];
 for (const w of allWarnings) console.log(`WARNING: ${w}`);
 
 // ---------------------------------------------------------------------------------------------
@@ -331,8 +437,11 @@ md.push(`## Latest run${quick ? ' (--quick: 5 s vote runs)' : ''}`, '');
 md.push(`- date: ${machine.date}`);
 md.push(`- machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.cpuModel}, ${machine.memoryGiB} GiB memory, ${machine.os}`);
 md.push(`- node ${machine.node}, chromium ${machine.chromium}`);
-if (render) md.push(`- load average during the render bench: ${render.load.before} → ${render.load.after} on ${render.load.cpus} CPUs${Math.max(render.load.before, render.load.after) > render.load.cpus ? ' — **the machine was busy; timings are inflated and noisy**' : ''}`);
-md.push(`- commands: \`npm run bench${quick ? ' -- --quick' : ''}\` = \`tsx bench/index.ts\`; parts: \`tsx bench/bundle.ts\`, \`tsx bench/render.ts\`, \`tsx bench/votes.ts --db sqlite|postgres --duration ${voteSeconds} --connections ${voteConnections}\``, '');
+const loadLine = (what: string, r: RenderResult) =>
+  md.push(`- load average during the ${what}: ${r.load.before} → ${r.load.after} on ${r.load.cpus} CPUs${Math.max(r.load.before, r.load.after) > r.load.cpus ? ' — **the machine was busy; timings are inflated and noisy**' : ''}`);
+if (render) loadLine('render bench', render);
+if (renderComments) loadLine('comments render bench', renderComments);
+md.push(`- commands: \`npm run bench${quick ? ' -- --quick' : ''}\` = \`tsx bench/index.ts\`; parts: \`tsx bench/bundle.ts\`, \`tsx bench/render.ts\`, \`tsx bench/render.ts --widget comments\`, \`tsx bench/votes.ts --db sqlite|postgres --duration ${voteSeconds} --connections ${voteConnections}\`, \`tsx bench/comments.ts --db sqlite|postgres\` (= \`npm run bench:comments\` on SQLite)`, '');
 md.push('| area | metric | value | target | verdict |', '|---|---|---|---|---|');
 for (const r of rows) md.push(`| ${esc(r.area)} | ${esc(r.metric)} | ${esc(r.value)} | ${esc(r.target)} | ${esc(r.verdict)} |`);
 md.push('');
@@ -417,6 +526,50 @@ if (renderFr) {
   }
 }
 
+if (renderComments) {
+  const r = renderComments;
+  const order = [...r.iterations].sort((a, b) => (a.contentAt ?? 0) - (b.contentAt ?? 0));
+  const it = order[order.length >> 1];
+  const seed = r.seeded;
+  md.push('## Render: a comment thread (bench/render.ts --widget comments)', '');
+  md.push(`The same browser, throttling (×${r.throttle}${r.calibration ? `, busy loop ×${r.calibration.ratio}` : ''}), viewport and freshly started server as above; the page \`${r.page}\` is a short`);
+  md.push('article with one `<civic-comments thread="…">` in the first viewport and the page footer after it (the worst case');
+  md.push('for layout shift: a thread at the very end of a long article shifts nothing the reader sees).');
+  if (seed)
+    md.push(`Before the iterations the thread gets ${seed.topLevel} top-level comments and ${seed.replies} replies through the public API (varied length,`,
+      `some with paragraphs, emphasis or a link; replies on every third of the newest 30, a third of them at depth 2), so its first page`,
+      `holds ${seed.firstPage.topLevel} top-level comments and ${seed.firstPage.replies} replies (${seed.firstPage.kb} KB of JSON).`);
+  md.push(`${r.iterations.length} cold iterations, each: load → a 5 s quiet window; nothing is clicked. "content" = the first \`[part=comment]\` drawn;`);
+  md.push('`contentItems` / `contentNodes` = comments and elements in the widget\'s shadow DOM in that first content frame.', '');
+  md.push('| metric | median | worst | per iteration |', '|---|---|---|---|');
+  for (const [k, x] of Object.entries(r.summary)) md.push(`| ${k} | ${fmtN(x.median, '', 4)} | ${fmtN(x.worst, '', 4)} | ${x.values.map((v) => fmtN(v, '', 4)).join(', ')} |`);
+  md.push('');
+  if (it) {
+    md.push('Load requests of the median iteration:', '', '```');
+    for (const q of it.requests.filter((x) => x.kind !== 'other' && x.phase === 'load'))
+      md.push(`${String(q.start).padStart(8)}${(q.end === null ? 'open' : String(q.end)).padStart(9)}  ${q.type.padEnd(11)} ${q.method} ${q.path}`);
+    md.push('```', '');
+    md.push(`Long tasks of the median iteration (PerformanceObserver): ${it.longTasks.map((l) => `${l.duration} ms at ${l.start} ms`).join(', ') || 'none'}.`, '');
+    const shifts = it.shifts.filter((x) => x.value > 0.0005);
+    if (shifts.length) {
+      md.push('Layout shifts of the median iteration:', '');
+      for (const x of shifts) md.push(`- at ${x.at} ms: ${x.value} — ${x.state}${x.widget ? ` (widget ${x.widget})` : ''}; moved ${x.sources.slice(0, 3).join(', ')}`);
+      md.push('');
+    }
+  }
+  if (r.trace) {
+    md.push('Long tasks of one traced pass (columns as above). How to tell them apart: the content render is the task that');
+    md.push('starts when `GET /v1/comments` has answered (see the requests), with script in `comments.js` and the shared chunks');
+    md.push('(Lit, the core); the task right after it with mostly style / layout / paint is the browser laying out and painting');
+    md.push('what that render made; a task of shared-chunk script alone while the request is in flight is the Intl warm-up');
+    md.push('(the page\'s first `Intl.NumberFormat` loads ICU data) or the widget\'s first update (the skeleton).', '');
+    md.push('| at ms | phase | ms | activity | JavaScript by URL |', '|---|---|---|---|---|');
+    for (const t of r.trace.tasks)
+      md.push(`| ${t.start} | ${t.phase} | ${t.duration} | ${t.breakdown.slice(0, 5).map((p) => `${p.what} ${p.ms}`).join(', ')} | ${t.scripts.slice(0, 4).map((p) => `${esc(p.what)} ${p.ms}`).join(', ') || '—'} |`);
+    md.push('');
+  }
+}
+
 if (votes.length || votesMissing) {
   md.push('## Votes (bench/votes.ts)', '');
   if (votesMissing) md.push('Not run: `bench/votes.ts` did not exist at the time of this run.', '');
@@ -426,6 +579,14 @@ if (votes.length || votesMissing) {
   for (const v of votes) {
     md.push(`### ${v.db} (${v.seconds} s wall, exit ${v.exitCode})`, '', '```', v.tail, '```', '');
   }
+}
+
+if (commentsRuns.length) {
+  md.push('## Comments (bench/comments.ts)', '');
+  md.push('Thread read latency (`npm run bench:comments` is the SQLite run): the app in-process over a fresh database, one thread');
+  md.push('of 10,000 comments (70 % top-level, 30 % replies, a third of those on the 30 newest so the first page carries full');
+  md.push('reply sets), then sequential keep-alive GETs timed per case. Its output:', '');
+  for (const c of commentsRuns) md.push(`### ${c.db} (${c.seconds} s wall, exit ${c.exitCode})`, '', '```', c.tail, '```', '');
 }
 
 md.push('## Caveats', '');
@@ -447,6 +608,6 @@ if (!flag('--no-docs')) {
   console.log('\nwrote docs/benchmarks.md');
 }
 const jsonOut = value('--json');
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bundle, render, renderFr, votes, notes, rows }, null, 2));
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bundle, render, renderFr, renderComments, votes, comments: commentsRuns, notes, rows }, null, 2));
 console.log(`bench done in ${Math.round((Date.now() - started.getTime()) / 1000)} s`);
-process.exit(bundle || render ? 0 : 1);
+process.exit(bundle || render || renderComments ? 0 : 1);

@@ -1,4 +1,4 @@
-// Render costs of one embedded poll, in Debian's Chromium (headless, playwright-core) with the CPU
+// Render costs of one embedded widget (a poll by default), in Debian's Chromium (headless, playwright-core) with the CPU
 // throttled 4× through CDP, against the real reference server (a child process: free port, temp
 // DATA_DIR, DEMO=1, SEED=1). Per iteration, in a fresh browser context (cold cache, new resident):
 //   (a) long tasks (>50 ms) during load, render and a vote — PerformanceObserver 'longtask', plus
@@ -11,8 +11,13 @@
 //   (d) layout shift (CLS, 'layout-shift' entries) while the widget goes skeleton → content.
 // Numbers, not pass/fail.
 //
-//   tsx bench/render.ts [--iterations 5] [--throttle 4] [--page bench|demo] [--lang en|fr|…] [--no-trace] [--json out.json]
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The comments scenario (--widget comments) measures a page with one <civic-comments thread=…> whose
+// thread is first seeded through the public API (--comments top-level comments, --replies replies on
+// the newest 30 of them); nothing is clicked (no vote), so (a)-(d) cover load and first render.
+//
+//   tsx bench/render.ts [--widget poll|comments] [--comments 36] [--replies 40] [--iterations 5] [--throttle 4]
+//                       [--page bench|demo] [--lang en|fr|…] [--no-trace] [--json out.json]
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +29,60 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VIEWPORT = { width: 412, height: 823 }; // a mid-range phone, as Lighthouse's mobile run (with 4× CPU)
 const QUIET_MS = 5_000; // TTI quiet window (Lighthouse's definition)
 const QUIET_CAP_MS = 20_000;
+const ADMIN_TOKEN = 'bench-admin-token';
+
+/** The selectors the in-page probe watches, inside the widget's shadow DOM. */
+interface WidgetProbe {
+  tag: string;
+  /** Content drawn: every widget of that tag on the page shows it. */
+  content: string;
+  /** Interactive: the content with a usable form; null = the content itself. */
+  formReady: string | null;
+  /** Drawn when the interaction (a vote) is done; null = no interaction is measured. */
+  done: string | null;
+}
+/** What is measured: one widget in a plain article (`--widget poll|comments`). */
+export type WidgetName = 'poll' | 'comments';
+interface Scenario extends WidgetProbe {
+  name: WidgetName;
+  /** The bench page, bench<suffix>.html (bench<suffix>-<lang>.html for other languages). */
+  suffix: string;
+  title: string;
+  /** The page's body around the widget (`para(i)` = a paragraph of the host article). */
+  body(para: (i: number) => string): string;
+}
+/** The comments scenario's thread (on the demo site "riverton", whose allow-list holds the bench page's origin). */
+export const BENCH_THREAD_KEY = 'https://riverton.example/news/budget-2027';
+const SCENARIOS: Record<WidgetName, Scenario> = {
+  poll: {
+    name: 'poll',
+    tag: 'civic-poll',
+    content: '[part=question]',
+    formReady: '[part=form] input:not([disabled])',
+    done: '[part=thanks]',
+    suffix: '',
+    title: 'Protected bike lanes for Main Street',
+    body: (para) => `<p>The council approved the plan on Tuesday. Before the detailed design is finished, the city wants to know what residents think.</p>
+<civic-poll poll="bike-lanes" heading-level="2"></civic-poll>
+${[1, 2, 3, 4, 5, 6].map(para).join('\n')}`,
+  },
+  // The thread under a short article, with the page's footer after it: the widget is in the first
+  // viewport, so its growth from skeleton to a full page of comments is a layout shift the reader sees.
+  comments: {
+    name: 'comments',
+    tag: 'civic-comments',
+    content: '[part=comment]',
+    formReady: 'civic-comment-form textarea',
+    done: null,
+    suffix: '-comments',
+    title: 'The 2027 budget: what should the city spend on?',
+    body: (para) => `<p>The draft budget goes to the council in March. Residents have been discussing it below since it was published.</p>
+${para(1)}
+<civic-comments thread="${BENCH_THREAD_KEY}" heading-level="2"></civic-comments>
+<footer>${[2, 3].map(para).join('\n')}</footer>`,
+  },
+};
+const probe = ({ tag, content, formReady, done }: Scenario): WidgetProbe => ({ tag, content, formReady, done });
 
 export interface Stat {
   median: number | null;
@@ -74,6 +133,9 @@ export interface Iteration {
   cls: { total: number; appear: number; skeletonToContent: number; later: number; host: number; vote: number };
   shifts: { at: number; value: number; state: string; recentInput: boolean; sources: string[]; widget: string | null }[];
   heights: { skeleton: number | null; content: number | null };
+  /** When the content was first drawn: elements matching the content selector (polls: 1, threads: comments) and elements in the widget's shadow DOM. */
+  contentItems: number | null;
+  contentNodes: number | null;
   requests: RequestRow[];
   widgets: number;
   dataRequestsLoad: number;
@@ -98,6 +160,9 @@ export interface TraceTask {
   scripts: { what: string; ms: number }[];
 }
 export interface RenderResult {
+  widget: WidgetName;
+  /** The comments scenario: what the thread was seeded with (through the public API) and what its first page holds. */
+  seeded: CommentSeedResult | null;
   browserVersion: string;
   page: string;
   scriptSrc: string;
@@ -120,7 +185,7 @@ export interface RenderResult {
 
 // ---------------------------------------------------------------------------------------------
 // In-page instrumentation (runs before any page script).
-function instrument() {
+function instrument(w: WidgetProbe) {
   type Rec = Record<string, unknown>;
   const b = {
     longtasks: [] as Rec[],
@@ -132,6 +197,8 @@ function instrument() {
     definedAt: null as number | null,
     skeletonAt: null as number | null,
     contentAt: null as number | null,
+    contentItems: null as number | null,
+    contentNodes: null as number | null,
     formReadyAt: null as number | null,
     thanksAt: null as number | null,
     clicks: [] as { t: number; part: string }[],
@@ -187,7 +254,7 @@ function instrument() {
     b.events.push({ name: e.name, start: e.startTime, duration: e.duration, interactionId: (t as unknown as Rec).interactionId });
   }, { durationThreshold: 16 });
 
-  customElements.whenDefined('civic-poll').then(() => (b.definedAt ??= performance.now()));
+  customElements.whenDefined(w.tag).then(() => (b.definedAt ??= performance.now()));
   addEventListener('error', (e) => b.errors.push(`error: ${e.message}`));
   addEventListener('unhandledrejection', (e) => b.errors.push(`unhandledrejection: ${e.reason}`));
   document.addEventListener(
@@ -205,7 +272,7 @@ function instrument() {
   const watched = new WeakSet<Node>();
   let queued = false;
   const waiters: { key: 'contentAt' | 'thanksAt'; done: (v: number) => void }[] = [];
-  const polls = () => [...document.querySelectorAll('civic-poll')];
+  const polls = () => [...document.querySelectorAll(w.tag)];
   const watch = () => {
     for (const p of polls()) {
       // Heights are tracked for the first poll only (the one measured and voted on).
@@ -225,12 +292,16 @@ function instrument() {
     const ps = polls();
     b.widgets = ps.length;
     const all = (sel: string) => ps.length > 0 && ps.every((p) => p.shadowRoot?.querySelector(sel));
-    const state = all('[part=question]') ? 'content' : ps.some((p) => p.shadowRoot?.querySelector('[part=skeleton]')) ? 'skeleton' : 'none';
+    const state = all(w.content) ? 'content' : ps.some((p) => p.shadowRoot?.querySelector('[part=skeleton]')) ? 'skeleton' : 'none';
     if (b.frames.at(-1)?.state !== state) b.frames.push({ t: now, state });
     if (state === 'skeleton') b.skeletonAt ??= now;
-    if (state === 'content') b.contentAt ??= now;
-    if (b.contentAt !== null && b.formReadyAt === null && all('[part=form] input:not([disabled])')) b.formReadyAt = now;
-    if (ps[0]?.shadowRoot?.querySelector('[part=thanks]')) b.thanksAt ??= now; // only the first poll is voted on
+    if (state === 'content' && b.contentAt === null) {
+      b.contentAt = now;
+      b.contentItems = ps[0].shadowRoot!.querySelectorAll(w.content).length;
+      b.contentNodes = ps[0].shadowRoot!.querySelectorAll('*').length;
+    }
+    if (b.contentAt !== null && b.formReadyAt === null && all(w.formReady ?? w.content)) b.formReadyAt = now;
+    if (w.done && ps[0]?.shadowRoot?.querySelector(w.done)) b.thanksAt ??= now; // only the first widget is acted on
     for (const w of waiters.splice(0)) b[w.key] !== null ? w.done(b[w.key]!) : waiters.push(w);
   };
   function changed() {
@@ -238,7 +309,7 @@ function instrument() {
     if (!queued) (queued = true), requestAnimationFrame(record);
   }
   new MutationObserver(changed).observe(document, { childList: true, subtree: true });
-  customElements.whenDefined('civic-poll').then(() => {
+  customElements.whenDefined(w.tag).then(() => {
     b.definedAt ??= performance.now();
     changed();
   });
@@ -286,15 +357,19 @@ export function stat(values: (number | null)[], worstIsMax = true): Stat {
 const r1 = (n: number) => Math.round(n * 10) / 10;
 const r4 = (n: number) => Math.round(n * 1e4) / 1e4;
 
-/** Bench pages with one poll (bench.html in English, bench-<lang>.html), next to a copy of demo/ (served at /). */
-function makeDemoDir(scriptSrc: string, langs: string[]) {
+/**
+ * Bench pages, each with one widget in a plain article (bench<suffix>.html in English,
+ * bench<suffix>-<lang>.html), next to a copy of demo/ (served at /).
+ */
+function makeDemoDir(scriptSrc: string, langs: string[], scenarios: Scenario[] = Object.values(SCENARIOS)) {
   const dir = mkdtempSync(join(tmpdir(), 'civic-bench-demo-'));
   cpSync(join(root, 'demo'), dir, { recursive: true });
   const para = (i: number) =>
     `<p>Paragraph ${i} of the host article. Residents read it on a phone; anything that moves it after it is drawn is a layout shift the reader feels, so the widget should take the space it needs from its first paint.</p>`;
+  for (const sc of scenarios)
   for (const lang of langs)
   writeFileSync(
-    join(dir, lang === 'en' ? 'bench.html' : `bench-${lang}.html`),
+    join(dir, benchPage(sc, lang)),
     `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -305,15 +380,132 @@ function makeDemoDir(scriptSrc: string, langs: string[]) {
 <script type="module" src="${scriptSrc}"></script>
 </head>
 <body>
-<h1>Protected bike lanes for Main Street</h1>
-<p>The council approved the plan on Tuesday. Before the detailed design is finished, the city wants to know what residents think.</p>
-<civic-poll poll="bike-lanes" heading-level="2"></civic-poll>
-${[1, 2, 3, 4, 5, 6].map(para).join('\n')}
+<h1>${sc.title}</h1>
+${sc.body(para)}
 </body>
 </html>
 `,
   );
   return dir;
+}
+
+/**
+ * A copy of dist/cdn taken once, served by the bench's server (CDN_DIR): others may rebuild dist/
+ * while the bench runs, and every iteration must load the same, complete bundle. A copy caught in
+ * the middle of a build (a relative import without its file) is taken again a little later.
+ */
+async function snapshotCdn(): Promise<string> {
+  const src = join(root, 'dist/cdn');
+  for (let attempt = 1; ; attempt++) {
+    const dir = mkdtempSync(join(tmpdir(), 'civic-bench-cdn-'));
+    let why = '';
+    try {
+      cpSync(src, dir, { recursive: true });
+      const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.js'));
+      if (!files.includes('civic.js')) why = 'dist/cdn/civic.js is missing (npm run build)';
+      for (const f of files)
+        for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)(["'`])(\.{1,2}\/[^"'`]+)\1/g))
+          if (!existsSync(join(dir, dirname(f), m[2]))) why ||= `${f} imports ${m[2]}, which is missing`;
+    } catch (e) {
+      why = String(e);
+    }
+    if (!why) return dir;
+    rmSync(dir, { recursive: true, force: true });
+    if (attempt >= 20) throw new Error(`no complete bundle in dist/cdn: ${why}`);
+    await new Promise((r) => setTimeout(r, 3_000)); // a build in progress
+  }
+}
+
+const benchPage = (sc: Scenario, lang: string) => `bench${sc.suffix}${lang === 'en' ? '' : `-${lang}`}.html`;
+
+// ---------------------------------------------------------------------------------------------
+// The comments scenario's thread, written through the public API of the freshly started server, as
+// residents would: top-level comments of varied length (some with paragraphs, emphasis, a link),
+// then replies to the newest ones (what the first page shows), some of them at depth 2.
+export interface CommentSeed {
+  /** Top-level comments (the first page shows 30). */
+  topLevel: number;
+  /** Replies, spread over the newest 30 top-level comments (a third of them have some). */
+  replies: number;
+}
+export interface CommentSeedResult extends CommentSeed {
+  key: string;
+  seconds: number;
+  /** What GET /v1/comments answers for the first page. */
+  firstPage: { topLevel: number; replies: number; commentCount: number; kb: number };
+}
+const NAMES = ['Maria K.', 'Tom B.', 'Ahmed R.', 'Jo', 'Pat', 'Lena S.', 'Sofia', 'Daniel W.', 'Noor', 'Kees', 'Ana P.', 'Yusuf', 'Ella M.', 'Priya'];
+const SENTENCES = [
+  'The library hours were cut last year and the evenings are when working parents can actually go.',
+  'I would rather see the money go to fixing the pavements on the east side before anything new is built.',
+  'Public transport should come first: the number 12 bus is full every morning and late every evening.',
+  'Has anyone looked at what the new sports hall will cost to run, not just to build?',
+  'Schools in the north of the city have been waiting for repairs for years.',
+  'More trees on Main Street would help in summer; the heat there in July is unbearable.',
+  'I support the housing fund, but only if the homes stay affordable after ten years.',
+  'Please publish the full spreadsheet so residents can check the numbers themselves.',
+  'The youth centre is the only place my kids can go after school that is not a shopping centre.',
+  'A **small** rise in parking fees would pay for a lot of this, and it is *fair* to ask drivers.',
+  'Street lighting in the park is a safety issue, not a luxury.',
+  'Why is the budget for the city festival higher than the budget for playgrounds?',
+];
+function commentBody(i: number): string {
+  const n = 1 + ((i * 7) % 6); // 1–6 sentences
+  const sentences = Array.from({ length: n }, (_, j) => SENTENCES[(i * 5 + j * 3) % SENTENCES.length]);
+  const text = i % 4 === 3 ? `${sentences.slice(0, 2).join(' ')}\n\n${sentences.slice(2).join(' ')}` : sentences.join(' ');
+  return i % 9 === 4 ? `${text} The draft is at https://riverton.example/budget/2027-draft.pdf (page 14).` : text;
+}
+
+export async function seedComments(base: string, { topLevel, replies }: CommentSeed, key = BENCH_THREAD_KEY): Promise<CommentSeedResult> {
+  const t0 = Date.now();
+  const call = async <T>(method: string, path: string, body: unknown, headers: Record<string, string> = {}, expect = [200, 201]): Promise<T> => {
+    const res = await fetch(base + path, {
+      method,
+      // The bench page's origin (in the demo site's allow-list): public writes need an allowed Origin.
+      // (An empty value drops the header: the admin API is called as a server would, without Origin.)
+      headers: Object.fromEntries(Object.entries({ 'content-type': 'application/json', origin: base, ...headers }).filter(([, v]) => v !== '')),
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!expect.includes(res.status)) throw new Error(`seeding comments: ${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  };
+  // Residents may post back to back here (the site's per-author limits are off for the seed).
+  await call('PATCH', '/v1/admin/sites/riverton', { comments: { rateLimitSeconds: 0, dailyCap: 0 } }, { authorization: `Bearer ${ADMIN_TOKEN}`, origin: '' });
+  const tokens: string[] = [];
+  for (let i = 0; i < NAMES.length; i++) tokens.push((await call<{ token: string }>('POST', '/v1/participants', {})).token);
+  const post = async (i: number, parentId?: string) => {
+    const r = await call<{ comment: { id: string; status: string } }>(
+      'POST',
+      '/v1/comments',
+      { thread: key, name: NAMES[i % NAMES.length], body: commentBody(i), ...(parentId ? { parentId } : {}) },
+      { authorization: `Participant ${tokens[i % tokens.length]}`, 'idempotency-key': `bench-seed-${i}` },
+    );
+    if (r.comment.status !== 'published') throw new Error(`seeding comments: comment ${i} was ${r.comment.status}, not published`);
+    return r.comment.id;
+  };
+  const roots: string[] = [];
+  for (let i = 0; i < topLevel; i++) roots.push(await post(i));
+  // Replies go to every third of the newest 30 top-level comments; every third reply answers the previous reply (depth 2).
+  const newest = roots.slice(-30).reverse().filter((_, j) => j % 3 === 0);
+  const lastReply = new Map<string, string>();
+  for (let r = 0; r < replies; r++) {
+    const root = newest[(r * 7) % newest.length];
+    const prev = lastReply.get(root);
+    const id = await post(topLevel + r, r % 3 === 2 && prev ? prev : root);
+    if (!(r % 3 === 2 && prev)) lastReply.set(root, id);
+  }
+  const res = await fetch(`${base}/v1/comments?thread=${encodeURIComponent(key)}`, { headers: { origin: base } });
+  const text = await res.text();
+  const page = JSON.parse(text) as { thread: { commentCount: number }; comments: { replies: { replies: unknown[] }[] }[] };
+  const nested = page.comments.reduce((n, c) => n + c.replies.length + c.replies.reduce((m, r) => m + r.replies.length, 0), 0);
+  return {
+    topLevel,
+    replies,
+    key,
+    seconds: r1((Date.now() - t0) / 1000),
+    firstPage: { topLevel: page.comments.length, replies: nested, commentCount: page.thread.commentCount, kb: r1(text.length / 1024) },
+  };
 }
 
 /** The loader's static imports must resolve from where the page loads it. */
@@ -409,6 +601,8 @@ type Bench = {
   definedAt: number | null;
   skeletonAt: number | null;
   contentAt: number | null;
+  contentItems: number | null;
+  contentNodes: number | null;
   formReadyAt: number | null;
   thanksAt: number | null;
   clicks: { t: number; part: string }[];
@@ -433,8 +627,8 @@ function longestChain(rows: RequestRow[]): RequestRow[] {
   return chain;
 }
 
-/** One cold load + vote. */
-async function iteration(browser: Browser, url: string, origin: string, rate: number, quietMs: number, onContext?: (page: Page) => Promise<void>): Promise<{ it: Iteration; page: Page; context: BrowserContext }> {
+/** One cold load, and the vote when the scenario has one. */
+async function iteration(browser: Browser, url: string, origin: string, rate: number, quietMs: number, scenario: Scenario, onContext?: (page: Page) => Promise<void>): Promise<{ it: Iteration; page: Page; context: BrowserContext }> {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -443,7 +637,7 @@ async function iteration(browser: Browser, url: string, origin: string, rate: nu
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   const net = trackNetwork(cdp, origin);
   // tsx (esbuild keepNames) wraps named functions in __name(): give the page a no-op one.
-  await page.addInitScript({ content: `globalThis.__name ??= (f) => f;\n(${instrument.toString()})();` });
+  await page.addInitScript({ content: `globalThis.__name ??= (f) => f;\n(${instrument.toString()})(${JSON.stringify(probe(scenario))});` });
   const consoleErrors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -460,7 +654,7 @@ async function iteration(browser: Browser, url: string, origin: string, rate: nu
   };
   const click = async (part: string) => {
     const at = await evaluate<{ x: number; y: number } | null>(`__bench.point(${JSON.stringify(part)})`);
-    if (!at) throw new Error(`no [part=${part}] in the poll`);
+    if (!at) throw new Error(`no [part=${part}] in the ${scenario.tag}`);
     await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', ...at });
     await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', button: 'left', clickCount: 1, ...at });
     await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', button: 'left', clickCount: 1, ...at });
@@ -472,18 +666,20 @@ async function iteration(browser: Browser, url: string, origin: string, rate: nu
     await new Promise((r) => setTimeout(r, 100));
   }
   await evaluate(`__bench.until('contentAt')`).catch(async (e) => {
-    throw new Error(`the poll never showed its content: ${e.message}; page errors: ${consoleErrors.join(' | ') || 'none'}`);
+    throw new Error(`the ${scenario.tag} never showed its content: ${e.message}; page errors: ${consoleErrors.join(' | ') || 'none'}`);
   });
   // Interactive: content is there and the main thread has had no long task for quietMs.
   const quiet = await evaluate<{ reached: boolean; lastEnd: number }>(`__bench.quiet(${quietMs}, ${QUIET_CAP_MS})`, QUIET_CAP_MS + 10_000);
 
-  // The vote, with real input events: pick the first option, then press the vote button; done when "thanks" is drawn.
-  await click('option');
-  await new Promise((r) => setTimeout(r, 300));
-  await click('submit');
-  await evaluate(`__bench.until('thanksAt')`);
-  // Let the post-vote refresh and the new live stream start.
-  await new Promise((r) => setTimeout(r, 1500));
+  if (scenario.done) {
+    // The vote, with real input events: pick the first option, then press the vote button; done when "thanks" is drawn.
+    await click('option');
+    await new Promise((r) => setTimeout(r, 300));
+    await click('submit');
+    await evaluate(`__bench.until('thanksAt')`);
+    // Let the post-vote refresh and the new live stream start.
+    await new Promise((r) => setTimeout(r, 1500));
+  }
   const b = await evaluate<Bench>(`JSON.parse(JSON.stringify(__bench))`);
 
   const contentAt = b.contentAt;
@@ -582,6 +778,8 @@ async function iteration(browser: Browser, url: string, origin: string, rate: nu
     cls,
     shifts,
     heights: { skeleton: heightIn(b.skeletonAt, b.contentAt ?? Infinity), content: heightIn(b.contentAt, voteStart) },
+    contentItems: b.contentItems,
+    contentNodes: b.contentNodes,
     requests,
     widgets: b.widgets,
     dataRequestsLoad: loadData.length,
@@ -673,14 +871,19 @@ export function analyzeTrace(events: TraceEvent[], origin: string, navTs: number
   const nav = navTs ?? thread[0]?.ts ?? 0;
   const samples = profileSamples(events, pid);
   const label = (url: string) => (url.startsWith(origin) ? url.slice(origin.length) : url === '' ? '(no url: bench instrumentation, browser internals)' : url.startsWith('pptr:') || url.startsWith('__playwright') ? '(playwright)' : url);
-  const isTop = (e: TraceEvent) => /(^|,)toplevel(,|$)/.test(e.cat) && /RunTask/.test(e.name);
+  // A task is DevTools' "RunTask" (devtools.timeline): it also wraps work whose toplevel event is not a
+  // ThreadControllerImpl::RunTask, such as a microtask checkpoint after a fetch resolved (where a widget
+  // draws its content). Traces without it: the toplevel RunTask events.
+  const devtoolsTask = (e: TraceEvent) => e.name === 'RunTask' && /devtools\.timeline/.test(e.cat);
+  const isTop = thread.some(devtoolsTask) ? devtoolsTask : (e: TraceEvent) => /(^|,)toplevel(,|$)/.test(e.cat) && /RunTask/.test(e.name);
   const tops = thread.filter((e) => isTop(e) && e.dur! > 50_000 && e.ts + e.dur! > nav);
   const tasks: TraceTask[] = [];
   const byScript = new Map<string, number>();
   const byActivity = new Map<string, number>();
   for (const top of tops) {
     const end = top.ts + top.dur!;
-    const inside = thread.filter((e) => e !== top && e.ts >= top.ts && e.ts + e.dur! <= end);
+    // (The toplevel wrapper inside a DevTools task is left out: time nothing else covers stays "untraced".)
+    const inside = thread.filter((e) => e !== top && e.name !== 'ThreadControllerImpl::RunTask' && e.ts >= top.ts && e.ts + e.dur! <= end);
     // Self time per activity via a stack (events sorted by start, longer first).
     const stack: { e: TraceEvent; child: number; act: string }[] = [];
     const acts = new Map<string, number>();
@@ -717,9 +920,9 @@ export function analyzeTrace(events: TraceEvent[], origin: string, navTs: number
   return { tasks, byScript: sorted(byScript), byActivity: sorted(byActivity), samples: samples.length };
 }
 
-async function tracedPass(browser: Browser, url: string, origin: string, rate: number) {
+async function tracedPass(browser: Browser, url: string, origin: string, rate: number, scenario: Scenario) {
   let tracing = false;
-  const { it, context } = await iteration(browser, url, origin, rate, 1_000, async (p) => {
+  const { it, context } = await iteration(browser, url, origin, rate, 1_000, scenario, async (p) => {
     await browser.startTracing(p, {
       categories: [
         'toplevel',
@@ -747,6 +950,10 @@ async function tracedPass(browser: Browser, url: string, origin: string, rate: n
 }
 // ---------------------------------------------------------------------------------------------
 export interface RenderOptions {
+  /** The widget measured (default poll): each has its own bench page; comments seeds a thread first. */
+  widget?: WidgetName;
+  /** The comments scenario's thread (default 36 top-level comments, 40 replies). */
+  comments?: CommentSeed;
   iterations?: number;
   throttle?: number;
   /** bench: a plain article with one poll (default); demo: the demo site's front page (two polls). */
@@ -757,12 +964,15 @@ export interface RenderOptions {
   log?: (s: string) => void;
 }
 export async function runRender(opts: RenderOptions = {}): Promise<RenderResult> {
-  const { iterations = 5, throttle = 4, page: pageName = 'bench', lang = 'en', trace = true, log = (s) => process.stderr.write(s + '\n') } = opts;
+  const { widget = 'poll', iterations = 5, throttle = 4, page: pageName = 'bench', lang = 'en', trace = true, log = (s) => process.stderr.write(s + '\n') } = opts;
+  const scenario = SCENARIOS[widget];
+  if (pageName === 'demo' && widget !== 'poll') throw new Error('--page demo measures the demo front page (polls); use the bench page for other widgets');
   const langs = [...new Set(['en', lang])];
   const warnings: string[] = [];
   const loadBefore = loadavg()[0];
   const [port, ngoPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'civic-bench-data-'));
+  const cdnDir = await snapshotCdn();
   // Which script tag the page uses: /civic.js (the documented one) when its chunks resolve, else /cdn/civic.js.
   let scriptSrc = '/civic.js';
   let demoDir = makeDemoDir(scriptSrc, langs);
@@ -771,7 +981,11 @@ export async function runRender(opts: RenderOptions = {}): Promise<RenderResult>
   const start = async () =>
     spawnServer({
       port,
-      env: { DATA_DIR: dataDir, DEMO: '1', SEED: '1', DEMO_NGO_PORT: String(ngoPort), DEMO_DIR: demoDir, ADMIN_TOKEN: 'bench-admin-token', LOG_LEVEL: 'warn' },
+      env: {
+        DATA_DIR: dataDir, CDN_DIR: cdnDir, DEMO: '1', SEED: '1', DEMO_NGO_PORT: String(ngoPort), DEMO_DIR: demoDir, ADMIN_TOKEN, LOG_LEVEL: 'warn',
+        // The comment seed posts ~80 comments from one address in a second (the default allows 20 a minute).
+        ...(widget === 'comments' ? { RATE_LIMIT_COMMENT_IP_PER_MIN: '100000', RATE_LIMIT_PARTICIPANT_PER_MIN: '100000', RATE_LIMIT_IP_PER_MIN: '100000' } : {}),
+      },
     });
   try {
     server = await start();
@@ -788,12 +1002,17 @@ export async function runRender(opts: RenderOptions = {}): Promise<RenderResult>
       const again = await scriptImportsResolve(server.url, scriptSrc);
       if (!again.ok) throw new Error(`neither /civic.js nor /cdn/civic.js loads: ${again.why}`);
     }
-    const url = `${server.url}/${pageName === 'demo' ? '' : lang === 'en' ? 'bench.html' : `bench-${lang}.html`}`;
+    const url = `${server.url}/${pageName === 'demo' ? '' : benchPage(scenario, lang)}`;
+    let seeded: CommentSeedResult | null = null;
+    if (widget === 'comments') {
+      seeded = await seedComments(server.url, opts.comments ?? { topLevel: 36, replies: 40 });
+      log(`seeded ${seeded.topLevel} top-level comments and ${seeded.replies} replies in ${seeded.seconds} s; the first page holds ${seeded.firstPage.topLevel} top-level + ${seeded.firstPage.replies} replies (${seeded.firstPage.kb} KB JSON)`);
+    }
     browser = await chromium.launch({ executablePath: ensureChromium(), args: chromiumArgs });
     log(`render bench: ${browser.version()} against ${url}, CPU ×${throttle}, ${iterations} iterations${trace ? ' + 1 traced pass' : ''}`);
 
     const calCtx = await browser.newContext();
-    const calibration = await calibrate(calCtx, `${server.url}/bench.html`, throttle).catch((e) => {
+    const calibration = await calibrate(calCtx, `${server.url}/${benchPage(SCENARIOS.poll, 'en')}`, throttle).catch((e) => {
       warnings.push(`calibration failed: ${e}`);
       return null;
     });
@@ -803,15 +1022,15 @@ export async function runRender(opts: RenderOptions = {}): Promise<RenderResult>
 
     const its: Iteration[] = [];
     for (let i = 0; i < iterations; i++) {
-      const { it, context } = await iteration(browser, url, server.url, throttle, QUIET_MS);
+      const { it, context } = await iteration(browser, url, server.url, throttle, QUIET_MS, scenario);
       await context.close();
       its.push(it);
-      log(`  #${i + 1}: content ${it.contentAt} ms, interactive ${it.interactiveAt} ms, longest task ${it.longestTaskMs} ms, CLS ${it.cls.total}, data requests ${it.dataRequestsLoad}+${it.dataRequestsVote}, vote ${it.voteMs} ms`);
+      log(`  #${i + 1}: content ${it.contentAt} ms, interactive ${it.interactiveAt} ms, longest task ${it.longestTaskMs} ms, TBT ${it.tbtMs} ms, CLS ${it.cls.total}, data requests ${it.dataRequestsLoad}+${it.dataRequestsVote}${scenario.done ? `, vote ${it.voteMs} ms` : `, ${it.contentItems} × ${scenario.content} (${it.contentNodes} elements)`}`);
       for (const e of it.errors) warnings.push(`iteration ${i + 1}: page error: ${e}`);
     }
     let traced: RenderResult['trace'] = null;
     if (trace) {
-      traced = await tracedPass(browser, url, server.url, throttle).catch((e) => {
+      traced = await tracedPass(browser, url, server.url, throttle, scenario).catch((e) => {
         warnings.push(`traced pass failed: ${e}`);
         return null;
       });
@@ -846,15 +1065,22 @@ export async function runRender(opts: RenderOptions = {}): Promise<RenderResult>
       waterfallsTotal: stat(its.map((i) => i.waterfalls.length)),
       scriptsAfterData: stat(its.map((i) => i.scriptsAfterData.length)),
     };
+    if (!scenario.done) {
+      // Nothing is clicked: no vote numbers; what was drawn at once instead.
+      for (const k of ['longTasksVote', 'longestVoteTaskMs', 'voteMs', 'longestInteractionMs', 'dataRequestsPerWidgetVote']) delete summary[k];
+      summary.contentItems = stat(its.map((i) => i.contentItems));
+      summary.contentNodes = stat(its.map((i) => i.contentNodes));
+    }
     const load = { before: r1(loadBefore), after: r1(loadavg()[0]), cpus: availableParallelism() };
     if (Math.max(load.before, load.after) > load.cpus)
       warnings.push(`the machine was busy (load average ${load.before} → ${load.after} on ${load.cpus} CPUs): timings are inflated and noisy`);
-    return { browserVersion: browser.version(), page: url.replace(server.url, ''), scriptSrc, throttle, viewport: VIEWPORT, calibration, load, iterations: its, summary, trace: traced, warnings: [...new Set(warnings)] };
+    return { widget, seeded, browserVersion: browser.version(), page: url.replace(server.url, ''), scriptSrc, throttle, viewport: VIEWPORT, calibration, load, iterations: its, summary, trace: traced, warnings: [...new Set(warnings)] };
   } finally {
     await browser?.close().catch(() => {});
     await server?.stop().catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(demoDir, { recursive: true, force: true });
+    rmSync(cdnDir, { recursive: true, force: true });
   }
 }
 
@@ -863,15 +1089,20 @@ const fmt = (v: number | null, unit = '') => (v === null ? '—' : `${Number.isI
 
 export function printRender(r: RenderResult) {
   const s = r.summary;
-  const row = (label: string, st: Stat, unit = '') => console.log(`${label.padEnd(46)}${fmt(st.median, unit).padStart(12)}${fmt(st.worst, unit).padStart(12)}   [${st.values.map((v) => fmt(v)).join(', ')}]`);
-  console.log(`\n## Render — ${r.page} (script ${r.scriptSrc}), CPU ×${r.throttle}, viewport ${r.viewport.width}×${r.viewport.height}, ${r.iterations.length} cold iterations`);
+  const sc = SCENARIOS[r.widget];
+  // Rows the scenario does not have (no vote in the comments scenario) are left out.
+  const row = (label: string, st: Stat | undefined, unit = '') =>
+    st && console.log(`${label.padEnd(46)}${fmt(st.median, unit).padStart(12)}${fmt(st.worst, unit).padStart(12)}   [${st.values.map((v) => fmt(v)).join(', ')}]`);
+  console.log(`\n## Render ${r.widget} — ${r.page} (script ${r.scriptSrc}), CPU ×${r.throttle}, viewport ${r.viewport.width}×${r.viewport.height}, ${r.iterations.length} cold iterations`);
   console.log(`machine load average ${r.load.before} → ${r.load.after} on ${r.load.cpus} CPUs`);
+  if (r.seeded)
+    console.log(`thread: ${r.seeded.topLevel} top-level comments + ${r.seeded.replies} replies (public API); first page: ${r.seeded.firstPage.topLevel} top-level + ${r.seeded.firstPage.replies} replies, ${r.seeded.firstPage.kb} KB JSON`);
   if (r.calibration) console.log(`CPU throttling check: busy loop ${r.calibration.unthrottledMs} ms → ${r.calibration.throttledMs} ms (×${r.calibration.ratio})`);
   console.log(''.padEnd(46) + 'median'.padStart(12) + 'worst'.padStart(12) + '   [per iteration]');
   console.log('(c) timing since navigation');
-  row('  <civic-poll> defined', s.definedMs, ' ms');
+  row(`  <${sc.tag}> defined`, s.definedMs, ' ms');
   row('  skeleton drawn', s.skeletonMs, ' ms');
-  row('  content drawn ([part=question])', s.contentMs, ' ms');
+  row(`  content drawn (${sc.content})`, s.contentMs, ' ms');
   row('  interactive (5 s quiet window after content)', s.interactiveMs, ' ms');
   console.log('(a) long tasks (>50 ms)');
   row('  longest task', s.longestTaskMs, ' ms');
@@ -898,6 +1129,9 @@ export function printRender(r: RenderResult) {
   row('  CLS other (host page, later widget resizes)', s.clsOther);
   row('  widget height: skeleton', s.skeletonHeightPx, ' px');
   row('  widget height: content', s.contentHeightPx, ' px');
+  if (s.contentItems) console.log('(e) drawn in the first content render');
+  row(`  ${sc.content} elements`, s.contentItems);
+  row('  elements in the shadow DOM', s.contentNodes);
 
   // The median iteration (by content time) in detail.
   const order = [...r.iterations].sort((a, b) => (a.contentAt ?? 0) - (b.contentAt ?? 0));
@@ -939,7 +1173,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     return i >= 0 ? args[i + 1] : undefined;
   };
   try {
+    const widget = val('--widget') ?? 'poll';
+    if (!(widget in SCENARIOS)) throw new Error(`--widget ${widget}: one of ${Object.keys(SCENARIOS).join(', ')}`);
     const r = await runRender({
+      widget: widget as WidgetName,
+      comments: { topLevel: Number(val('--comments') ?? 36), replies: Number(val('--replies') ?? 40) },
       iterations: Number(val('--iterations') ?? 5),
       throttle: Number(val('--throttle') ?? 4),
       page: val('--page') === 'demo' ? 'demo' : 'bench',

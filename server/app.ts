@@ -8,6 +8,7 @@ import { errorHandler, frameworkErrors, notFoundHandler } from './plugins/errors
 import { staticFiles } from './plugins/static-files.ts'
 import { adminRoutes } from './routes/admin/index.ts'
 import { commentRoutes } from './routes/comments.ts'
+import { consultationRoutes } from './routes/consultations.ts'
 import { healthRoutes } from './routes/health.ts'
 import { openapiRoute } from './routes/openapi.ts'
 import { participantRoutes } from './routes/participants.ts'
@@ -75,7 +76,7 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
       info: {
         title: 'civic-widgets API',
         version: '1.0.0',
-        description: 'Polls and comment threads for embeddable civic widgets. Errors are `{ error: { code, message, details? } }`.'
+        description: 'Polls, comment threads and consultations for embeddable civic widgets. Errors are `{ error: { code, message, details? } }`.'
       },
       tags: [{ name: 'public' }, { name: 'admin' }, { name: 'ops' }],
       components: {
@@ -106,6 +107,7 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
     await pub.register(participantRoutes, { services })
     await pub.register(pollRoutes, { services, sseHeartbeatMs: config.sseHeartbeatMs })
     await pub.register(commentRoutes, { services, sseHeartbeatMs: config.sseHeartbeatMs })
+    await pub.register(consultationRoutes, { services })
   })
   await app.register(adminRoutes, { prefix: '/v1/admin', services })
   await app.register(openapiRoute)

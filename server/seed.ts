@@ -1,5 +1,9 @@
+import type { Kysely } from 'kysely'
 import type { Config } from './config.ts'
+import { getConsultation, insertConsultation, insertResponses } from './store/consultations-repo.ts'
+import type { Consultation, ResponseRow } from './store/consultations-repo.ts'
 import type { Database } from './store/db.ts'
+import type { DB } from './store/schema.ts'
 import { getPoll, insertPoll } from './store/polls-repo.ts'
 import type { Poll } from './store/polls-repo.ts'
 import { DEFAULT_COMMENT_SETTINGS, getSite, insertSite, updateSite } from './store/sites-repo.ts'
@@ -110,6 +114,7 @@ export async function seedDemo (db: Database, config: Config): Promise<boolean> 
       const { thread, comments } = demoComments(now)
       await trx.insertInto('comment_threads').values(thread).execute()
       await trx.insertInto('comments').values(comments).execute()
+      await insertDemoConsultations(trx, now)
     })
   } catch (err) {
     // Another node seeded at the same moment: its content is as good as ours.
@@ -196,4 +201,164 @@ export async function ensureDemoOrigins (db: Database, config: Config): Promise<
   const missing = demoOrigins(config).filter(o => !site.origins.includes(o))
   if (missing.length === 0) return
   await updateSite(db.kysely, { ...site, origins: [...site.origins, ...missing], updatedAt: new Date().toISOString() })
+}
+
+type DemoConsultation = Partial<Consultation> & Pick<Consultation, 'id' | 'type' | 'question'> & {
+  responses: Array<[answer: string, area?: string | null, followUp?: string | null, daysAgo?: number]>
+}
+
+/**
+ * One consultation of every type. `bike-lane-feel` is the demo article's card (section
+ * "mobility", path "/news/"): open, without an outcome (the e2e journey publishes one);
+ * `park-hours` is closed, with its outcome published.
+ */
+function demoConsultations (now: number): DemoConsultation[] {
+  const iso = (t: number) => new Date(t).toISOString()
+  const date = (t: number) => iso(t).slice(0, 10)
+  const areas = [{ id: 'north', label: 'North' }, { id: 'centre', label: 'Centre' }, { id: 'south', label: 'South' }, { id: 'riverside', label: 'Riverside' }]
+  return [
+    {
+      id: 'bike-lane-feel',
+      type: 'emoji',
+      question: 'How do you feel about protected bike lanes on Main Street?',
+      followUp: 'Why?',
+      areas,
+      targeting: { sections: ['mobility'], paths: ['/news/'], siteWide: false },
+      nextSteps: 'The council decides in March.',
+      resultsVisibility: 'after-answer',
+      opensAt: iso(now - 7 * day),
+      responses: [['5', 'centre', 'I cycle to work every day.', 3], ['4', 'north', null, 2], ['2', 'riverside', 'Where will the delivery vans stop?', 2],
+        ['5', 'south', null, 1], ['3', null, null, 1], ['4', 'centre', null, 0]]
+    },
+    {
+      id: 'park-hours',
+      type: 'yes-no',
+      notSure: true,
+      question: 'Should Riverside Park stay open until 10 pm in summer?',
+      areas,
+      targeting: { sections: ['parks'], paths: ['/parks/'], siteWide: false },
+      resultsVisibility: 'after-answer',
+      opensAt: iso(now - 60 * day),
+      closesAt: iso(now - 20 * day),
+      outcome: {
+        status: 'decided',
+        text: 'You said yes: from May to September the park stays open until 10 pm, with extra lighting on the river path.',
+        date: date(now - 10 * day),
+        link: null,
+        updatedAt: iso(now - 10 * day)
+      },
+      responses: [['yes', 'riverside', null, 50], ['yes', 'centre', null, 45], ['no', 'north', 'Noise at night.', 44], ['yes', null, null, 40], ['not-sure', 'south', null, 30]]
+    },
+    {
+      id: 'centre-safety',
+      type: 'scale',
+      question: 'I feel safe walking through the city centre at night.',
+      scaleLabels: { low: 'Strongly disagree', mid: 'Neither', high: 'Strongly agree' },
+      targeting: { sections: [], paths: [], siteWide: true },
+      sampling: 4,
+      capDays: 14,
+      resultsVisibility: 'after-close',
+      responses: [['4'], ['2'], ['3']]
+    },
+    {
+      id: 'library-first',
+      type: 'choice',
+      question: 'What should the central library improve first?',
+      options: [{ id: 'hours', label: 'Longer opening hours' }, { id: 'study', label: 'More study places' },
+        { id: 'events', label: 'Events for children' }, { id: 'digital', label: 'E-books and digital loans' }],
+      targeting: { sections: ['culture'], paths: ['/culture/library/'], siteWide: false },
+      resultsVisibility: 'always',
+      responses: [['hours'], ['study'], ['hours'], ['digital']]
+    },
+    {
+      id: 'one-wish',
+      type: 'text',
+      question: 'If you could change one thing in Riverton, what would it be?',
+      maxLength: 280,
+      targeting: { sections: ['city-hall'], paths: [], siteWide: false },
+      resultsVisibility: 'staff',
+      responses: [['More trees on Station Road.'], ['A night bus on weekends.']]
+    }
+  ]
+}
+
+function demoConsultationRows (d: DemoConsultation, now: number): { consultation: Consultation; responses: ResponseRow[] } {
+  const at = new Date(now).toISOString()
+  const { responses, ...c } = d
+  const consultation: Consultation = {
+    siteId: DEMO_SITE_ID,
+    description: null,
+    options: [],
+    notSure: false,
+    scaleLabels: null,
+    maxLength: 500,
+    followUp: null,
+    areas: null,
+    targeting: { sections: [], paths: [], siteWide: false },
+    sampling: 1,
+    capDays: 30,
+    opensAt: null,
+    closesAt: null,
+    closedAt: null,
+    resultsVisibility: 'after-answer',
+    nextSteps: null,
+    outcome: null,
+    createdAt: at,
+    updatedAt: at,
+    ...c
+  }
+  // Created when it opened (its responses are older than this start).
+  if (consultation.opensAt !== null && consultation.opensAt < at) consultation.createdAt = consultation.updatedAt = consultation.opensAt
+  const pages = ['https://riverton.example/news/bike-lanes', 'https://riverton.example/mobility/bus-stops']
+  return {
+    consultation,
+    responses: responses.map(([answer, area = null, followUp = null, daysAgo = 0], i) => {
+      const t = new Date(now - daysAgo * day - i * 60_000).toISOString()
+      return {
+        // Hex, like the ids of real responses (staff page cursors carry them).
+        id: Buffer.from(`${d.id}:${i}`).toString('hex'),
+        consultation_id: d.id,
+        participant_id: `seed-${i}`,
+        answer,
+        follow_up: followUp,
+        area,
+        page: pages[i % pages.length]!,
+        section: null,
+        locale: 'en',
+        idempotency_key: `seed-${i}`,
+        created_at: t,
+        updated_at: t
+      }
+    })
+  }
+}
+
+async function insertDemoConsultations (db: Kysely<DB>, now: number, only?: (id: string) => boolean): Promise<number> {
+  let n = 0
+  for (const d of demoConsultations(now)) {
+    if (only && !only(d.id)) continue
+    const { consultation, responses } = demoConsultationRows(d, now)
+    await insertConsultation(db, consultation)
+    await insertResponses(db, responses)
+    n++
+  }
+  return n
+}
+
+/**
+ * A demo database seeded before consultations existed gets them too (only the missing ones: a
+ * consultation staff changed is left alone). Nothing happens without the demo site.
+ */
+export async function ensureDemoConsultations (db: Database): Promise<number> {
+  if (!await getSite(db.kysely, DEMO_SITE_ID)) return 0
+  const missing: string[] = []
+  for (const d of demoConsultations(0)) if (!await getConsultation(db.kysely, d.id)) missing.push(d.id)
+  if (missing.length === 0) return 0
+  try {
+    return await db.kysely.transaction().execute(trx => insertDemoConsultations(trx, Date.now(), id => missing.includes(id)))
+  } catch (err) {
+    // Another node added them at the same moment.
+    if (isUniqueViolation(err)) return 0
+    throw err
+  }
 }

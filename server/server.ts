@@ -2,7 +2,7 @@ import Fastify from 'fastify'
 import { buildApp } from './app.ts'
 import { loadConfig } from './config.ts'
 import { ngoFiles } from './plugins/static-files.ts'
-import { ensureDemoOrigins, seedDemo } from './seed.ts'
+import { ensureDemoConsultations, ensureDemoOrigins, seedDemo } from './seed.ts'
 import { migrateToLatest, openDatabase } from './store/db.ts'
 
 /** Boots the server: config, migrations, seed, listeners, graceful shutdown. */
@@ -11,7 +11,10 @@ const logger = { level: config.logLevel }
 const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema })
 await migrateToLatest(db, config.databaseSchema)
 const seeded = config.seed && await seedDemo(db, config)
-if (config.demo) await ensureDemoOrigins(db, config)
+if (config.demo) {
+  await ensureDemoOrigins(db, config)
+  await ensureDemoConsultations(db)
+}
 
 const app = await buildApp({ db, config, logger })
 app.log.info({ db: db.dialect, dataDir: db.dialect === 'sqlite' ? config.dataDir : undefined, seeded }, 'database ready')

@@ -12,3 +12,5 @@ export type { PollView, PollOption, PollResults, PollVote, VoteResponse } from '
 export { CivicComments, CivicCommentEvent } from './widgets/comments/civic-comments.ts';
 export { CivicCommentCount } from './widgets/comments/civic-comment-count.ts';
 export type { CommentView, CommentsPage, ThreadView } from './widgets/comments/comments.types.ts';
+export { CivicConsultation, CivicAnswerEvent } from './widgets/consultation/civic-consultation.ts';
+export type { ConsultationView, ConsultationResults, MyResponse, Outcome, ResponseResult } from './widgets/consultation/consultation.types.ts';

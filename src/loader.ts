@@ -8,9 +8,10 @@ const widgets: Record<string, () => Promise<unknown>> = {
   poll: () => import('./widgets/poll/define.ts'),
   comments: () => import('./widgets/comments/define.ts'),
   'comment-count': () => import('./widgets/comments/define-count.ts'),
+  consultation: () => import('./widgets/consultation/define.ts'),
 };
-/** Widgets that are boxes get their height reserved; an inline count does not. */
-const boxes = ['poll', 'comments'];
+/** Widgets that are boxes get their height reserved (rem, as their own styles do); an inline count does not. */
+const boxes: Record<string, number> = { poll: 20, comments: 20, consultation: 16 };
 const loaded: Record<string, Promise<unknown>> = {};
 let config: Promise<unknown> | undefined;
 const FLAG = Symbol.for('civic-widgets.loader');
@@ -46,7 +47,9 @@ if (!g[FLAG]) {
   // Reserve a widget's height before its code arrives, so the page does not jump. A constructed
   // sheet, not a <style>, so a strict CSP allows it.
   const sheet = new CSSStyleSheet();
-  sheet.replaceSync(':is(civic-' + boxes.join(',civic-') + '):not(:defined){display:block;min-block-size:var(--civic-min-block-size,20rem)}');
+  let css = '';
+  for (const name in boxes) css += `civic-${name}:not(:defined){display:block;min-block-size:var(--civic-min-block-size,${boxes[name]}rem)}`;
+  sheet.replaceSync(css);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   scan(document);
   // Widgets added later (single-page apps, infinite scroll) are picked up as they arrive.

@@ -1,3 +1,5 @@
+import { getConsultation, listUnclosedConsultations } from '../store/consultations-repo.ts'
+import type { Consultation } from '../store/consultations-repo.ts'
 import type { Database } from '../store/db.ts'
 import { getPoll } from '../store/polls-repo.ts'
 import type { Poll } from '../store/polls-repo.ts'
@@ -6,6 +8,7 @@ import type { Site } from '../store/sites-repo.ts'
 import { TtlMap } from './ttl-map.ts'
 
 export interface PollEntry { poll: Poll; site: Site }
+export interface ConsultationEntry { consultation: Consultation; site: Site }
 
 /**
  * Read-through cache of polls with their site: the hot paths (view, vote, live) read it on every
@@ -17,11 +20,16 @@ export class Catalog {
   readonly #entries: TtlMap<PollEntry>
   /** Every site, ordered by id (a city has a handful): comments resolve sites by id or by origin. */
   readonly #sites: TtlMap<Site[]>
+  readonly #consultations: TtlMap<ConsultationEntry>
+  /** Each site's consultations not closed yet: a page's targeted consultation is picked among them on every page view. */
+  readonly #siteConsultations: TtlMap<Consultation[]>
 
   constructor (db: Database, ttlMs = 2000) {
     this.#db = db
     this.#entries = new TtlMap(ttlMs)
     this.#sites = new TtlMap(ttlMs)
+    this.#consultations = new TtlMap(ttlMs)
+    this.#siteConsultations = new TtlMap(ttlMs)
   }
 
   async #allSites (): Promise<Site[]> {
@@ -59,8 +67,39 @@ export class Catalog {
     this.#entries.delete(id)
   }
 
+  /** A consultation with its site; responses re-read it inside their transaction. */
+  async consultation (id: string): Promise<ConsultationEntry | undefined> {
+    const hit = this.#consultations.get(id)
+    if (hit) return hit
+    const consultation = await getConsultation(this.#db.kysely, id)
+    const site = consultation && await this.site(consultation.siteId)
+    if (!consultation || !site) {
+      this.#consultations.delete(id)
+      return undefined
+    }
+    const entry = { consultation, site }
+    this.#consultations.set(id, entry)
+    return entry
+  }
+
+  /** Not closed when read (open or scheduled); status is checked again on use, by the clock. */
+  async siteConsultations (siteId: string): Promise<Consultation[]> {
+    const hit = this.#siteConsultations.get(siteId)
+    if (hit) return hit
+    const list = await listUnclosedConsultations(this.#db.kysely, siteId, new Date().toISOString())
+    this.#siteConsultations.set(siteId, list)
+    return list
+  }
+
+  /** After a change to a consultation (its site ids: the old and the new one when it moved). */
+  invalidateConsultation (id: string, ...siteIds: string[]): void {
+    this.#consultations.delete(id)
+    for (const s of siteIds) this.#siteConsultations.delete(s)
+  }
+
   invalidateSite (siteId: string): void {
     this.#entries.deleteWhere(entry => entry.site.id === siteId)
+    this.#consultations.deleteWhere(entry => entry.site.id === siteId)
     this.#sites.delete('all')
   }
 }

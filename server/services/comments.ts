@@ -27,6 +27,7 @@ import type { ParticipantTokens } from './participants.ts'
 import type { ReadContext, WriteContext } from './polls.ts'
 import { enforce } from './rate-limit.ts'
 import type { RateLimiter } from './rate-limit.ts'
+import { siteOfRequest } from './request-site.ts'
 import { escapeChat } from './webhooks.ts'
 import type { StaffMessage, Webhooks } from './webhooks.ts'
 
@@ -100,25 +101,9 @@ export class CommentService {
 
   get #kysely () { return this.#d.db.kysely }
 
-  /**
-   * The site of a request: `site=` when given (its allow-list must hold the Origin), else the
-   * first site by id whose allow-list holds the Origin (no Origin: the server's own).
-   */
-  async #site (siteId: string | undefined, from: ReadContext, write: boolean): Promise<Site> {
-    let site: Site | undefined
-    if (siteId !== undefined) {
-      site = await this.#d.catalog.site(siteId)
-      if (!site) throw notFound('Site')
-    } else {
-      site = await this.#d.catalog.siteForOrigin(from.origin ?? from.selfOrigin)
-      if (!site && (from.origin === undefined || from.origin === from.selfOrigin)) {
-        throw new AppError(400, 'SITE_REQUIRED', 'No site lists this server\'s origin: pass site=<id>')
-      }
-    }
-    const allowed = site?.origins ?? []
-    if (write) this.#d.origins.assertWrite(from.origin, allowed, from.selfOrigin)
-    else this.#d.origins.assertRead(from.origin, allowed, from.selfOrigin)
-    return site!
+  /** The site of a request: `site=`, else the one whose allow-list holds the Origin (see siteOfRequest). */
+  #site (siteId: string | undefined, from: ReadContext, write: boolean): Promise<Site> {
+    return siteOfRequest(this.#d.catalog, this.#d.origins, siteId, from, write)
   }
 
   async #siteOf (row: CommentRow): Promise<Site> {

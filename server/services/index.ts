@@ -6,6 +6,8 @@ import { AdminAuth, resolveAdminToken } from './admin-auth.ts'
 import { Catalog } from './catalog.ts'
 import { CommentAdminService } from './comment-admin.ts'
 import { CommentService } from './comments.ts'
+import { ConsultationAdminService } from './consultation-admin.ts'
+import { ConsultationService } from './consultations.ts'
 import { IdentityVerifier } from './identity.ts'
 import { LocalLiveBus } from './live.ts'
 import type { LiveBus } from './live.ts'
@@ -31,6 +33,8 @@ export interface Services {
   sites: SiteService
   comments: CommentService
   commentAdmin: CommentAdminService
+  consultations: ConsultationService
+  consultationAdmin: ConsultationAdminService
   webhooks: Webhooks
   live: LiveBus
   writer: VoteWriter
@@ -76,6 +80,8 @@ export async function createServices (db: Database, config: Config, log: Fastify
       ipLimiter: new TokenBucketLimiter(config.commentIpPerMin)
     }),
     commentAdmin: new CommentAdminService(db, catalog, live),
+    consultations: new ConsultationService({ db, catalog, tokens, origins, participantLimiter }),
+    consultationAdmin: new ConsultationAdminService(db, catalog),
     webhooks,
     live,
     writer,

@@ -145,6 +145,61 @@ export interface CommentBansTable {
   created_at: string
 }
 
+export interface ConsultationsTable {
+  id: string
+  site_id: string
+  /** 'yes-no' | 'scale' | 'emoji' | 'choice' | 'text'. */
+  type: string
+  question: string
+  description: string | null
+  /** JSON [{id,label}] (choice; [] otherwise). */
+  options: string
+  not_sure: number
+  /** JSON {low,mid,high} or null. */
+  scale_labels: string | null
+  max_length: number
+  follow_up: string | null
+  /** JSON [{id,label}] or null (no area question). */
+  areas: string | null
+  /** JSON {paths, sections, siteWide}. */
+  targeting: string
+  sampling: number
+  cap_days: number
+  opens_at: string | null
+  closes_at: string | null
+  /** Set by a manual close. */
+  closed_at: string | null
+  results_visibility: string
+  next_steps: string | null
+  /** "You said, we did": all null until staff publish it. */
+  outcome_status: string | null
+  outcome_text: string | null
+  /** YYYY-MM-DD, as staff give it. */
+  outcome_date: string | null
+  outcome_link: string | null
+  outcome_updated_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** One row per participant per consultation (unique), upserted. */
+export interface ConsultationResponsesTable {
+  id: string
+  consultation_id: string
+  participant_id: string
+  answer: string
+  follow_up: string | null
+  area: string | null
+  /** The page URL without query and fragment. */
+  page: string
+  section: string | null
+  locale: string | null
+  /** The key of the request that wrote the stored answer (`auto:<uuid>` without one). */
+  idempotency_key: string
+  created_at: string
+  updated_at: string
+}
+
 export interface DB {
   sites: SitesTable
   polls: PollsTable
@@ -156,4 +211,6 @@ export interface DB {
   comment_votes: CommentVotesTable
   comment_reports: CommentReportsTable
   comment_bans: CommentBansTable
+  consultations: ConsultationsTable
+  consultation_responses: ConsultationResponsesTable
 }

@@ -11,15 +11,15 @@ export class ApiError extends Error {
   }
 }
 
-/** Server codes → the key of the resident-facing message. Raw server text is never shown. */
+/**
+ * Server codes → the key of the resident-facing message. Raw server text is never shown. A code
+ * that is its key in capitals (RATE_LIMITED → rateLimited) needs no entry here.
+ */
 const messageKey: Record<string, keyof Translation['errors']> = {
-  NETWORK: 'network',
-  TIMEOUT: 'timeout',
-  NOT_FOUND: 'notFound',
   POLL_NOT_OPEN: 'notOpen',
   POLL_CLOSED: 'closed',
-  ALREADY_VOTED: 'alreadyVoted',
   INVALID_CHOICE: 'invalid',
+  INVALID_ANSWER: 'invalid',
   BAD_REQUEST: 'invalid',
   BAD_JSON: 'invalid',
   PAYLOAD_TOO_LARGE: 'tooLarge',
@@ -28,13 +28,6 @@ const messageKey: Record<string, keyof Translation['errors']> = {
   IDENTITY_REQUIRED: 'identity',
   IDENTITY_INVALID: 'identity',
   ORIGIN_NOT_ALLOWED: 'origin',
-  RATE_LIMITED: 'rateLimited',
-  BANNED_WORD: 'bannedWord',
-  THREAD_CLOSED: 'threadClosed',
-  BANNED: 'banned',
-  DAILY_LIMIT: 'dailyLimit',
-  TOO_LONG: 'tooLong',
-  EDIT_WINDOW_OVER: 'editWindowOver',
   NOT_AUTHOR: 'editWindowOver',
   NOT_EDITABLE: 'editWindowOver',
   INVALID_NAME: 'invalid',
@@ -46,8 +39,11 @@ const messageKey: Record<string, keyof Translation['errors']> = {
   THREAD_NOT_FOUND: 'notFound',
 };
 
-export const errorMessage = (t: Translation, e: unknown) =>
-  t.errors[messageKey[(e as ApiError)?.code] ?? 'server'];
+export const errorMessage = (t: Translation, e: unknown) => {
+  const code = String((e as ApiError)?.code);
+  const key = messageKey[code] ?? code.toLowerCase().replace(/_(.)/g, (_, c: string) => c.toUpperCase());
+  return t.errors[Object.hasOwn(t.errors, key) ? (key as keyof Translation['errors']) : 'server'];
+};
 
 export interface RequestOptions {
   body?: unknown;
@@ -65,10 +61,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const transient = (e: ApiError) => e.status === 0 || e.status === 429 || e.status >= 500;
 
 export class ApiClient {
+  readonly #timeoutMs: number;
+
   constructor(
     readonly base: string,
-    private readonly timeoutMs = TIMEOUT_MS,
-  ) {}
+    timeoutMs = TIMEOUT_MS,
+  ) {
+    this.#timeoutMs = timeoutMs;
+  }
 
   get<T>(path: string, opts: RequestOptions = {}) {
     return this.request<T>('GET', path, opts);
@@ -83,42 +83,33 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.once<T>(method, path, opts);
-      } catch (e) {
-        const err = e as ApiError;
-        if (attempt >= ATTEMPTS || !transient(err) || opts.signal?.aborted) throw err;
-        // Exponential backoff with jitter, or the server's Retry-After when it gave one.
-        await sleep((err as ApiError & { retryAfter?: number }).retryAfter ?? 2 ** attempt * 250 * (0.5 + Math.random()));
-      }
-    }
-  }
-
-  private async once<T>(method: string, path: string, opts: RequestOptions): Promise<T> {
     const headers: Record<string, string> = {};
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.participant) headers.authorization = `Participant ${opts.participant}`;
     if (opts.identity) headers['x-civic-identity'] = opts.identity;
     if (opts.key) headers['idempotency-key'] = opts.key;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    let res: Response;
-    try {
-      res = await fetch(this.url(path), {
-        method,
-        headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout,
-        credentials: 'omit',
-      });
-    } catch {
-      throw new ApiError(0, timeout.aborted ? 'TIMEOUT' : 'NETWORK');
+    for (let attempt = 1; ; attempt++) {
+      const timeout = AbortSignal.timeout(this.#timeoutMs);
+      let err: ApiError & { retryAfter?: number };
+      try {
+        const res = await fetch(this.url(path), {
+          method,
+          headers,
+          body: JSON.stringify(opts.body), // undefined stays undefined
+          signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout,
+          credentials: 'omit',
+        });
+        const data = await res.json().catch(() => null);
+        if (res.ok) return data as T;
+        err = new ApiError(res.status, data?.error?.code ?? 'HTTP_' + res.status, data?.error?.message);
+        const after = Number(res.headers.get('retry-after'));
+        if (after) err.retryAfter = Math.min(after, 10) * 1000;
+      } catch {
+        err = new ApiError(0, timeout.aborted ? 'TIMEOUT' : 'NETWORK');
+      }
+      if (attempt >= ATTEMPTS || !transient(err) || opts.signal?.aborted) throw err;
+      // Exponential backoff with jitter, or the server's Retry-After when it gave one.
+      await sleep(err.retryAfter ?? 2 ** attempt * 250 * (0.5 + Math.random()));
     }
-    const data = await res.json().catch(() => null);
-    if (res.ok) return data as T;
-    const err = new ApiError(res.status, data?.error?.code ?? 'HTTP_' + res.status, data?.error?.message);
-    const after = Number(res.headers.get('retry-after'));
-    if (after) Object.assign(err, { retryAfter: Math.min(after, 10) * 1000 });
-    throw err;
   }
 }

@@ -1,10 +1,10 @@
 import { LitElement, html, type CSSResultGroup, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { ContextConsumer } from '@lit/context';
+import { ContextEvent } from '@lit/context';
 import { ApiClient, errorMessage } from './api-client.ts';
 import { configContext, type CivicConfig } from './config-context.ts';
 import { participant } from './participant.ts';
 import { pageDefaults } from './page-defaults.ts';
-import { baseLanguage, core, en, isRtl, loadPack, resolveLocale, warmUp, type Pack, type Translation } from './i18n/index.ts';
+import { core, en, isRtl, loadPack, resolveLocale, supported, warmUp, type Pack, type Translation } from './i18n/index.ts';
 import { base } from './styles/tokens.ts';
 
 const clients: Record<string, ApiClient> = {};
@@ -57,11 +57,22 @@ export abstract class CivicElement<S = unknown> extends LitElement {
   protected loaded = false;
   /** The locale used for text and Intl formatting: the page's, if we have its translation. */
   protected locale = 'en';
-  private loadKey?: string;
-  private translation: Promise<unknown> = Promise.resolve();
-  private generation = 0;
+  #loadKey?: string;
+  /** The page's language for both packs (set on connect, before any load). */
+  #translation?: Promise<unknown>;
+  #generation = 0;
   /** `:host(:state(ready))` lets the styles release the height reserved while loading. */
-  private internals = this.attachInternals();
+  #internals = this.attachInternals();
+  /** Leaves the `<civic-config>` we subscribed to. */
+  #unsubscribe?: () => void;
+  // The context protocol by hand (what @lit/context's ContextConsumer does, in fewer bytes). One
+  // callback for the element's life, so a provider recognises it when the element reconnects.
+  #onConfig = (c: CivicConfig | undefined, unsubscribe?: () => void) => {
+    // Another provider answered (the element moved): leave the old one.
+    if (this.#unsubscribe !== unsubscribe) this.#unsubscribe?.();
+    this.#unsubscribe = unsubscribe;
+    this.config = c;
+  };
 
   /** What identifies the content to load (e.g. the poll id); a change reloads. */
   protected abstract contentKey(): string | undefined;
@@ -81,42 +92,48 @@ export abstract class CivicElement<S = unknown> extends LitElement {
 
   constructor() {
     super();
-    new ContextConsumer(this, { context: configContext, subscribe: true, callback: (c) => (this.config = c) });
     // Fetches a participant token while the resident is still choosing or typing, so sending is one round trip.
     this.addEventListener('focusin', () => participant(this.client).catch(() => {}));
   }
 
   connectedCallback() {
     super.connectedCallback();
+    this.dispatchEvent(new ContextEvent(configContext, this, this.#onConfig, true));
     const wanted = resolveLocale(this);
-    this.locale = baseLanguage(wanted) === wanted.toLowerCase().split('-')[0] ? wanted : 'en';
+    this.locale = supported.includes(wanted.toLowerCase().split('-')[0]) ? wanted : 'en';
     // A missing translation chunk is no reason to fail: English stays.
     this.s ??= this.pack.en;
-    this.translation = Promise.all([loadPack(core, this.locale), loadPack(this.pack, this.locale)]).then(
+    this.#translation = Promise.all([loadPack(core, this.locale), loadPack(this.pack, this.locale)]).then(
       ([t, s]) => ((this.t = t), (this.s = s)),
       () => {},
     );
   }
 
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
   protected willUpdate(changed: PropertyValues) {
     super.willUpdate(changed);
     const key = this.client.base + ' ' + this.contentKey();
-    if (key !== this.loadKey) {
-      this.loadKey = key;
+    if (key !== this.#loadKey) {
+      this.#loadKey = key;
       this.reload();
     }
   }
 
   /** Shows the skeleton and loads again: the error state's retry. */
   protected reload() {
-    const run = ++this.generation;
+    const run = ++this.#generation;
     this.failure = undefined;
     this.loaded = false;
     setTimeout(() => warmUp(this.locale));
     // Content and its language arrive together: no flash of English before the page's language.
-    Promise.all([this.fetchContent(), this.translation]).then(
-      () => run === this.generation && (this.loaded = true),
-      (e) => run === this.generation && this.fail(e),
+    Promise.all([this.fetchContent(), this.#translation]).then(
+      () => run === this.#generation && (this.loaded = true),
+      (e) => run === this.#generation && this.fail(e),
     );
   }
 
@@ -141,7 +158,7 @@ export abstract class CivicElement<S = unknown> extends LitElement {
   protected updated(changed: PropertyValues) {
     super.updated(changed);
     try {
-      this.internals.states[this.loaded || this.failure ? 'add' : 'delete']('ready');
+      this.#internals.states[this.loaded || this.failure ? 'add' : 'delete']('ready');
     } catch {
       /* browsers without custom states keep the reserved height as a minimum */
     }
@@ -149,20 +166,20 @@ export abstract class CivicElement<S = unknown> extends LitElement {
 
   protected render() {
     const busy = !this.loaded && !this.failure;
-    return html`<div part="base" class="base ${busy ? 'busy' : ''}" lang=${this.locale} dir=${isRtl(this.locale) ? 'rtl' : 'ltr'} aria-busy=${busy}>
-      ${this.failure
+    return html`<div part="base" class="base ${busy ? 'busy' : ''}" lang=${this.locale} dir=${isRtl(this.locale) ? 'rtl' : 'ltr'} aria-busy=${busy}
+      >${this.failure
         ? this.renderError(this.failure, () => this.reload())
         : busy
           ? html`<div part="skeleton" class="skeleton" role="status"><span class="sr">${this.t.loading}</span></div>`
-          : this.renderContent()}
-    </div>`;
+          : this.renderContent()}</div
+    >`;
   }
 
   /** A localized message with a retry; used for load failures and by widgets for failed actions. */
   protected renderError(e: unknown, retry: () => void) {
-    return html`<div part="error" class="error" role="alert">
-      <p>${errorMessage(this.t, e)}</p>
-      <button part="retry" type="button" @click=${retry}>${this.t.retry}</button>
-    </div>`;
+    return html`<div part="error" class="error" role="alert"
+      ><p>${errorMessage(this.t, e)}</p
+      ><button part="retry" type="button" @click=${retry}>${this.t.retry}</button></div
+    >`;
   }
 }

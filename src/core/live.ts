@@ -7,57 +7,58 @@ const FALLBACK_POLL_MS = 15_000;
  * Last-Event-ID; where it is missing or keeps failing, we poll instead.
  */
 export class LiveUpdates<T> implements ReactiveController {
-  private source?: EventSource;
-  private timer?: ReturnType<typeof setInterval>;
-  private url?: string;
+  #source?: EventSource;
+  #timer?: ReturnType<typeof setInterval>;
+  #url?: string;
+  readonly #onData: (data: T, event: string) => void;
+  readonly #poll: () => unknown;
+  readonly #events: string[];
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly onData: (data: T, event: string) => void,
-    private readonly poll: () => unknown,
-    private readonly events = ['results'],
-  ) {
+  constructor(host: ReactiveControllerHost, onData: (data: T, event: string) => void, poll: () => unknown, events = ['results']) {
+    this.#onData = onData;
+    this.#poll = poll;
+    this.#events = events;
     host.addController(this);
   }
 
   /** Follows url; calling again with the same url keeps the stream, with undefined stops it. */
   follow(url?: string) {
-    if (url === this.url) return;
-    this.stop();
-    this.url = url;
+    if (url === this.#url) return;
+    this.#stop();
+    this.#url = url;
     if (!url) return;
-    if (!globalThis.EventSource) return this.fallback();
-    const es = (this.source = new EventSource(url));
-    for (const name of this.events)
+    if (!globalThis.EventSource) return this.#fallback();
+    const es = (this.#source = new EventSource(url));
+    for (const name of this.#events)
       es.addEventListener(name, (e) => {
         try {
-          this.onData(JSON.parse((e as MessageEvent).data), name);
+          this.#onData(JSON.parse((e as MessageEvent).data), name);
         } catch {
           /* a malformed event is skipped; the next one carries the state again */
         }
       });
     // CLOSED after an error means the browser gave up (e.g. a proxy that kills streams).
-    es.onerror = () => es.readyState === 2 && this.fallback();
+    es.onerror = () => es.readyState === 2 && this.#fallback();
   }
 
-  private fallback() {
-    this.source?.close();
-    this.timer ??= setInterval(() => this.poll(), FALLBACK_POLL_MS);
+  #fallback() {
+    this.#source?.close();
+    this.#timer ??= setInterval(() => this.#poll(), FALLBACK_POLL_MS);
   }
 
-  private stop() {
-    this.source?.close();
-    clearInterval(this.timer);
-    this.source = this.timer = undefined;
+  #stop() {
+    this.#source?.close();
+    clearInterval(this.#timer);
+    this.#source = this.#timer = undefined;
   }
 
   hostConnected() {
-    const url = this.url;
-    this.url = undefined;
+    const url = this.#url;
+    this.#url = undefined;
     this.follow(url);
   }
 
   hostDisconnected() {
-    this.stop();
+    this.#stop();
   }
 }

@@ -1,7 +1,8 @@
 // What the end-to-end journeys share: one Chromium per test file (each file runs in its own
 // process), and per test its own server, browser contexts and small servers, closed at its end.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,8 +78,8 @@ export async function appears(target: Locator, what: string, errors: PageError[]
   } catch {
     const shown = await target
       .page()
-      .locator(':is(civic-poll, civic-comments)')
-      .evaluateAll((els) => els.map((el) => `${el.localName} ${el.getAttribute('poll') ?? el.getAttribute('thread') ?? ''}: "${el.shadowRoot?.textContent ?? '(no shadow root)'}"`))
+      .locator(':is(civic-poll, civic-comments, civic-consultation)')
+      .evaluateAll((els) => els.map((el) => `${el.localName} ${el.getAttribute('poll') ?? el.getAttribute('thread') ?? el.getAttribute('consultation') ?? el.getAttribute('section') ?? ''}: "${el.shadowRoot?.textContent ?? '(no shadow root)'}"`))
       .catch((err: Error) => [`(could not read the widgets: ${err.message})`]);
     assert.fail(`${what} within ${timeout} ms.\nThe widgets show: ${shown.map(squash).join('; ') || '(no widget)'}\nPage errors: ${JSON.stringify(errors, null, 1)}`);
   }
@@ -114,4 +115,15 @@ export async function staticServer(
       }),
   );
   return { url: `http://127.0.0.1:${port}`, server };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+// A string, not a function: tsx would inject its __name helper, unknown in the page.
+const RUN_AXE = `axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+  r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })))`;
+
+/** axe's violations on the whole page, shadow roots included (injected through DevTools, so a page CSP does not apply). */
+export async function axeViolations(page: Page): Promise<{ id: string; impact: string; targets: string[] }[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(RUN_AXE);
 }

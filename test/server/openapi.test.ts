@@ -27,7 +27,18 @@ forEachDb('OpenAPI document', env => {
       '/v1/admin/polls/{id}/open': ['post'],
       '/v1/admin/polls/{id}/close': ['post'],
       '/v1/admin/polls/{id}/results': ['get'],
-      '/v1/admin/polls/{id}/export.csv': ['get']
+      '/v1/admin/polls/{id}/export.csv': ['get'],
+      '/v1/consultations/active': ['get'],
+      '/v1/consultations/{id}': ['get'],
+      '/v1/consultations/{id}/responses': ['post'],
+      '/v1/admin/consultations': ['get', 'post'],
+      '/v1/admin/consultations/{id}': ['get', 'patch'],
+      '/v1/admin/consultations/{id}/open': ['post'],
+      '/v1/admin/consultations/{id}/close': ['post'],
+      '/v1/admin/consultations/{id}/outcome': ['put', 'delete'],
+      '/v1/admin/consultations/{id}/results': ['get'],
+      '/v1/admin/consultations/{id}/responses': ['get'],
+      '/v1/admin/consultations/{id}/export.csv': ['get']
     }
     for (const [path, methods] of Object.entries(expected)) {
       assert.ok(doc.paths[path], `missing ${path}`)
@@ -40,6 +51,13 @@ forEachDb('OpenAPI document', env => {
     assert.ok(voteOp.responses['200'].content['application/json'].schema.properties.results)
     assert.ok(voteOp.parameters.some((p: any) => p.in === 'header' && p.name === 'idempotency-key'))
     assert.ok(voteOp.responses['4XX'] ?? voteOp.responses['4xx'], 'error responses documented')
+    const respondOp = doc.paths['/v1/consultations/{id}/responses'].post
+    const respondBody = respondOp.requestBody.content['application/json'].schema
+    assert.deepEqual(respondBody.required.sort(), ['answer', 'page'])
+    assert.equal(respondBody.additionalProperties, false)
+    const consultationView = doc.paths['/v1/consultations/{id}'].get.responses['200'].content['application/json'].schema
+    for (const f of ['outcome', 'results', 'myResponse', 'sampling', 'capDays', 'serverTime']) assert.ok(consultationView.properties[f], f)
+    assert.deepEqual(doc.paths['/v1/admin/consultations'].post.security, [{ admin: [] }])
     assert.equal(doc.components.securitySchemes.admin.scheme, 'bearer')
     assert.deepEqual(doc.paths['/v1/admin/sites'].get.security, [{ admin: [] }])
   })

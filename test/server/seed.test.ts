@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { SignJWT } from 'jose'
 import { DEMO_IDENTITY_SECRET, loadConfig } from '../../server/config.ts'
-import { DEMO_ISSUER, ensureDemoOrigins, seedDemo } from '../../server/seed.ts'
+import { DEMO_ISSUER, DEMO_THREAD_KEY, ensureDemoConsultations, ensureDemoOrigins, seedDemo } from '../../server/seed.ts'
 import { getSite } from '../../server/store/sites-repo.ts'
 import { forEachDb, testConfig } from './helpers/harness.ts'
-import { adminResults, mintToken, ok, view, vote } from './helpers/api.ts'
+import { activeConsultation, adminReq, adminResults, assertError, mintToken, ok, readConsultation, respond, view, vote } from './helpers/api.ts'
 
 test('config defaults: port 8080 on 0.0.0.0, NGO demo on PORT+1, demo on outside production', () => {
   const c = loadConfig({})
@@ -61,6 +61,68 @@ forEachDb('demo seed', env => {
       // Started later on other ports, the demo site learns the new origins.
       await ensureDemoOrigins(t.db, testConfig({ port: 9090, demoNgoPort: 9091 }))
       assert.ok((await getSite(t.db.kysely, 'riverton'))!.origins.includes('http://127.0.0.1:9091'))
+    } finally {
+      await t.close()
+    }
+  })
+})
+
+forEachDb('demo consultations', env => {
+  test('every type exists; the article card finds bike-lane-feel by section and by path; park-hours is closed with its outcome', async () => {
+    const config = testConfig({ port: 8080, demoNgoPort: 8081 })
+    const t = await env.startApp(config)
+    try {
+      assert.equal(await seedDemo(t.db, config), true)
+      await t.app.services.origins.refresh()
+      const origin = 'http://localhost:8080'
+      const list = ok(await adminReq(t.app, 'GET', '/consultations?site=riverton')).consultations
+      assert.deepEqual(list.map((c: any) => c.type).sort(), ['choice', 'emoji', 'scale', 'text', 'yes-no'])
+
+      const bike = ok(await readConsultation(t.app, 'bike-lane-feel'))
+      assert.equal(bike.type, 'emoji')
+      assert.equal(bike.status, 'open')
+      assert.equal(bike.followUp, 'Why?')
+      assert.deepEqual(bike.areas.map((a: any) => a.label), ['North', 'Centre', 'South', 'Riverside'])
+      assert.equal(bike.nextSteps, 'The council decides in March.')
+      assert.equal(bike.resultsVisibility, 'after-answer')
+      assert.equal(bike.outcome, null, 'the e2e journey publishes it')
+      assert.equal(bike.results, null)
+      const staffView = ok(await adminReq(t.app, 'GET', '/consultations/bike-lane-feel'))
+      assert.deepEqual(staffView.targeting, { sections: ['mobility'], paths: ['/news/'], siteWide: false })
+      assert.ok(staffView.results.respondents > 0, 'a few seeded answers')
+
+      // The demo pages: the card with section="mobility" (any page), and the article by its canonical URL.
+      const bySection = ok(await activeConsultation(t.app, { page: 'http://localhost:8080/mobility.html', section: 'mobility' }, { origin })).consultation
+      assert.equal(bySection.id, 'bike-lane-feel')
+      assert.equal(ok(await activeConsultation(t.app, { page: DEMO_THREAD_KEY }, { origin })).consultation.id, 'bike-lane-feel')
+      assert.equal(ok(await activeConsultation(t.app, { page: 'http://localhost:8080/news/bike-lanes.html' }, { origin })).consultation.id, 'bike-lane-feel', 'by path on any host')
+      assert.equal(ok(await activeConsultation(t.app, { page: 'https://riverton.example/about' }, { origin })).consultation.id, 'centre-safety', 'the site-wide one elsewhere')
+
+      const park = ok(await readConsultation(t.app, 'park-hours'))
+      assert.equal(park.type, 'yes-no')
+      assert.equal(park.notSure, true)
+      assert.equal(park.status, 'closed')
+      assert.equal(park.outcome.status, 'decided')
+      assert.match(park.outcome.date, /^\d{4}-\d\d-\d\d$/)
+      assert.ok(park.results.respondents > 0, 'closed: everyone sees the results')
+      assert.equal(park.results.answers.length, 3)
+
+      // The seeded answers agree with what staff see, and a resident can answer the article's card.
+      const results = ok(await adminReq(t.app, 'GET', '/consultations/bike-lane-feel/results'))
+      assert.equal(results.respondents, staffView.results.respondents)
+      assert.ok(results.followUps > 0)
+      const token = await mintToken(t.app, origin)
+      const answered = ok(await respond(t.app, 'bike-lane-feel', token, { answer: '4', followUp: 'Safer', area: 'centre', page: DEMO_THREAD_KEY, section: 'mobility' }, { origin }))
+      assert.equal(answered.results.respondents, results.respondents + 1)
+      assertError(await respond(t.app, 'park-hours', token, { answer: 'yes', page: DEMO_THREAD_KEY }, { origin }), 409, 'CONSULTATION_CLOSED')
+
+      // Seeding is idempotent, and a database seeded before consultations existed gets them.
+      assert.equal(await ensureDemoConsultations(t.db), 0)
+      await t.db.kysely.deleteFrom('consultation_responses').execute()
+      await t.db.kysely.deleteFrom('consultations').where('id', 'in', ['one-wish', 'park-hours']).execute()
+      assert.equal(await ensureDemoConsultations(t.db), 2)
+      assert.equal(await ensureDemoConsultations(t.db), 0)
+      assert.equal(ok(await readConsultation(t.app, 'one-wish')).type, 'text')
     } finally {
       await t.close()
     }

@@ -5,6 +5,8 @@ import '../../src/widgets/comments/define-count.ts';
 import type { CivicComments, CivicCommentEvent } from '../../src/widgets/comments/civic-comments.ts';
 import type { CivicCommentCount } from '../../src/widgets/comments/civic-comment-count.ts';
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
+import { commentsStrings } from '../../src/widgets/comments/i18n/index.ts';
+import { countStrings } from '../../src/widgets/comments/i18n/count.ts';
 import { adminFetch, testApi, unreachableApi } from './support.ts';
 
 let site: string;
@@ -257,6 +259,10 @@ describe('civic-comments', () => {
 });
 
 describe('civic-comment-count', () => {
+  it("has the thread's English count in its own pack", () => {
+    expect(countStrings.en.count).to.deep.equal(commentsStrings.en.count);
+  });
+
   it('shows the counts of several threads from one request', async () => {
     const [a, b] = [key(), key()];
     await postAs(a, 'one');

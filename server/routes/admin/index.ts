@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AppError } from '../../services/errors.ts'
 import type { Services } from '../../services/index.ts'
 import { adminCommentRoutes } from './comments.ts'
+import { adminConsultationRoutes } from './consultations.ts'
 import { adminPollRoutes } from './polls.ts'
 import { adminSiteRoutes } from './sites.ts'
 
@@ -20,4 +21,5 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   await app.register(adminSiteRoutes, { services })
   await app.register(adminPollRoutes, { services })
   await app.register(adminCommentRoutes, { services })
+  await app.register(adminConsultationRoutes, { services })
 }

@@ -41,15 +41,9 @@ export const baseLanguage = (locale: string) => {
 
 export const isRtl = (locale: string) => /^(ar|he|fa|ur)\b/i.test(locale);
 
-const loaded = new WeakMap<Pack<unknown>, Record<string, Promise<unknown>>>();
-
-/** A pack's strings for a locale, each language fetched once per page. */
+/** A pack's strings for a locale; the browser fetches each language's module once per page. */
 export function loadPack<S>(pack: Pack<S>, locale: string): Promise<S> {
-  const base = baseLanguage(locale);
-  if (!pack.lazy[base]) return Promise.resolve(pack.en);
-  let cache = loaded.get(pack);
-  if (!cache) loaded.set(pack, (cache = {}));
-  return (cache[base] ??= pack.lazy[base]()) as Promise<S>;
+  return pack.lazy[baseLanguage(locale)]?.() ?? Promise.resolve(pack.en);
 }
 
 /** Fills `{name}` placeholders. */

@@ -8,18 +8,17 @@ import { css } from 'lit';
 export const base = css`
   :host {
     color-scheme: light;
-    --_fg: var(--civic-color-text, light-dark(#1b1f24, #e8eaed));
-    --_bg: var(--civic-color-surface, light-dark(#fff, #1e2227));
-    --_muted: var(--civic-color-muted, light-dark(#545b64, #b0b6be));
-    --_line: var(--civic-color-border, light-dark(#c4c9d0, #4a5058));
-    --_accent: var(--civic-color-accent, light-dark(#0b5cad, #8ab8f0));
-    --_on-accent: var(--civic-color-on-accent, light-dark(#fff, #0d1b2a));
-    --_danger: var(--civic-color-danger, light-dark(#b3261e, #ffb4ab));
-    --_radius: var(--civic-radius, 0.5rem);
-    --_gap: var(--civic-space, 1rem);
+    --_fg: var(--civic-color-text,light-dark(#1b1f24,#e8eaed));
+    --_bg: var(--civic-color-surface,light-dark(#fff,#1e2227));
+    --_muted: var(--civic-color-muted,light-dark(#545b64,#b0b6be));
+    --_line: var(--civic-color-border,light-dark(#c4c9d0,#4a5058));
+    --_accent: var(--civic-color-accent,light-dark(#0b5cad,#8ab8f0));
+    --_on-accent: var(--civic-color-on-accent,light-dark(#fff,#0d1b2a));
+    --_danger: var(--civic-color-danger,light-dark(#b3261e,#ffb4ab));
+    --_radius: var(--civic-radius,.5rem);
+    --_gap: var(--civic-space,1rem);
     display: block;
-    font: inherit;
-    font-family: var(--civic-font, inherit);
+    font-family: var(--civic-font,inherit);
     color: var(--_fg);
     line-height: 1.5;
     /* Holds the loader's reservation from definition to first render; released when ready. */
@@ -52,7 +51,7 @@ export const base = css`
   fieldset,
   ol,
   ul {
-    margin: 0 0 calc(var(--_gap) * 0.75);
+    margin: 0 0 calc(var(--_gap)*.75);
   }
   button {
     font: inherit;
@@ -109,7 +108,7 @@ export const base = css`
   }
   .error {
     border-inline-start: 4px solid var(--_danger);
-    padding-inline-start: 0.75rem;
+    padding-inline-start: .75rem;
   }
   @media (prefers-reduced-motion: reduce) {
     * {

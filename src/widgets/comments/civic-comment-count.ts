@@ -3,8 +3,9 @@ import type { ApiClient } from '../../core/api-client.ts';
 import { CivicElement } from '../../core/civic-element.ts';
 import { plural } from '../../core/i18n/index.ts';
 import type { CountEvent } from './comments.types.ts';
-import { commentsStrings, type CommentsStrings } from './i18n/index.ts';
-import { pageThreadKey } from './thread-key.ts';
+import { countStrings } from './i18n/count.ts';
+import type { CommentsStrings } from './i18n/strings.ts';
+import { pageUrl } from '../../core/page-url.ts';
 
 interface Waiter {
   resolve(n: number): void;
@@ -26,20 +27,31 @@ function countOf(client: ApiClient, key: string, site = ''): Promise<number> {
   return new Promise((resolve, reject) => list.push({ resolve, reject }));
 }
 
+/** Longest count URL: keys are up to 500 characters, and servers and proxies refuse long URLs (8–16 KB). */
+const MAX_URL = 6000;
+
 function flush(client: ApiClient, site: string, id: string) {
   const waiting = batches.get(id)!;
   batches.delete(id);
-  const keys = [...waiting.keys()];
-  for (let i = 0; i < keys.length; i += 50) {
-    const part = keys.slice(i, i + 50);
-    const q = new URLSearchParams(part.map((k) => ['thread', k]));
+  const path = (keys: string[]) => {
+    const q = new URLSearchParams(keys.map((k) => ['thread', k]));
     if (site) q.set('site', site);
+    return `v1/comments/count?${q}`;
+  };
+  const send = (part: string[]) => {
     const each = (f: (w: Waiter, key: string) => void) => part.forEach((k) => waiting.get(k)!.forEach((w) => f(w, k)));
-    client.get<{ counts: Record<string, number> }>(`v1/comments/count?${q}`).then(
+    client.get<{ counts: Record<string, number> }>(path(part)).then(
       ({ counts }) => each((w, k) => w.resolve(counts[k] ?? 0)),
       (e) => each((w) => w.reject(e)),
     );
+  };
+  // As few requests as fit: each with at most 50 keys (the server's limit) and MAX_URL characters.
+  let part: string[] = [];
+  for (const k of waiting.keys()) {
+    if (part.length && (part.length >= 50 || client.url(path([...part, k])).length > MAX_URL)) send(part), (part = []);
+    part.push(k);
   }
+  send(part);
 }
 
 /**
@@ -50,7 +62,7 @@ function flush(client: ApiClient, site: string, id: string) {
  * @tagname civic-comment-count
  * @summary Comment count of a thread.
  */
-export class CivicCommentCount extends CivicElement<CommentsStrings> {
+export class CivicCommentCount extends CivicElement<Pick<CommentsStrings, 'count'>> {
   static styles = [
     CivicElement.styles,
     css`
@@ -62,7 +74,7 @@ export class CivicCommentCount extends CivicElement<CommentsStrings> {
   ];
   static properties: PropertyDeclarations = { thread: {}, site: {}, count: { state: true } };
 
-  protected readonly pack = commentsStrings;
+  protected readonly pack = countStrings;
   /** The thread's key; default: this page's canonical URL. */
   thread?: string;
   site?: string;
@@ -75,7 +87,7 @@ export class CivicCommentCount extends CivicElement<CommentsStrings> {
   // The thread on the same page knows first when its count changes.
   private onCount = (e: Event) => {
     const { thread } = e as CountEvent;
-    if (thread.key === (this.thread || pageThreadKey()) && (!this.site || this.site === thread.siteId)) this.count = thread.commentCount;
+    if (thread.key === (this.thread || pageUrl()) && (!this.site || this.site === thread.siteId)) this.count = thread.commentCount;
   };
 
   connectedCallback() {
@@ -89,7 +101,7 @@ export class CivicCommentCount extends CivicElement<CommentsStrings> {
   }
 
   protected async fetchContent() {
-    this.count = await countOf(this.client, this.thread || pageThreadKey(), this.site);
+    this.count = await countOf(this.client, this.thread || pageUrl(), this.site);
   }
 
   protected renderContent() {

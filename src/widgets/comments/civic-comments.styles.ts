@@ -6,7 +6,7 @@ export const commentsStyles = css`
     flex-wrap: wrap;
     align-items: baseline;
     justify-content: space-between;
-    gap: 0.5rem;
+    gap: .5rem;
     margin-block-end: var(--_gap);
   }
   .title {
@@ -21,14 +21,14 @@ export const commentsStyles = css`
     background: var(--_bg);
     border: 1px solid var(--_muted);
     border-radius: var(--_radius);
-    padding: 0.5rem;
+    padding: .5rem;
   }
   .compose,
   .report,
   .confirm {
     display: grid;
-    gap: 0.25rem;
-    margin-block: 0.5rem var(--_gap);
+    gap: .25rem;
+    margin-block: .5rem var(--_gap);
   }
   textarea {
     inline-size: 100%;
@@ -42,12 +42,12 @@ export const commentsStyles = css`
   .acts {
     display: flex;
     flex-wrap: wrap;
-    gap: 0.5rem;
-    margin-block-start: 0.25rem;
+    gap: .5rem;
+    margin-block-start: .25rem;
   }
   .acts button {
     min-block-size: 2.25rem;
-    padding-inline: 0.6rem;
+    padding-inline: .6rem;
     border-width: 1px;
   }
   .acts [aria-pressed='true'] {
@@ -55,40 +55,40 @@ export const commentsStyles = css`
     color: var(--_on-accent);
   }
   .c {
-    padding-block: 0.75rem;
+    padding-block: .75rem;
     border-block-start: 1px solid var(--_line);
   }
   .replies {
-    margin-inline-start: clamp(0.75rem, 4%, 2rem);
-    padding-inline-start: 0.75rem;
+    margin-inline-start: clamp(.75rem, 4%, 2rem);
+    padding-inline-start: .75rem;
     border-inline-start: 2px solid var(--_line);
   }
   .replies .c {
     border-block-start: 0;
   }
   .meta {
-    margin: 0 0 0.25rem;
+    margin: 0 0 .25rem;
   }
   .meta .muted {
-    margin-inline-start: 0.5rem;
+    margin-inline-start: .5rem;
   }
   .badge {
-    font-size: 0.8em;
-    padding-inline: 0.4rem;
+    font-size: .8em;
+    padding-inline: .4rem;
     border: 1px solid var(--_accent);
     border-radius: 1rem;
   }
   .body p {
-    margin: 0 0 0.5rem;
+    margin: 0 0 .5rem;
     overflow-wrap: anywhere;
   }
   .note {
     border-inline-start: 4px solid var(--_accent);
-    padding-inline-start: 0.75rem;
+    padding-inline-start: .75rem;
   }
   .fresh {
     inline-size: 100%;
-    margin-block-end: 0.5rem;
+    margin-block-end: .5rem;
   }
   .report fieldset {
     border: 0;
@@ -96,7 +96,7 @@ export const commentsStyles = css`
   }
   .opt {
     display: flex;
-    gap: 0.5rem;
+    gap: .5rem;
     align-items: center;
     min-block-size: 2rem;
   }

@@ -43,7 +43,7 @@ export class CommentForm extends LitElement {
   name = '';
   private error?: unknown;
   private sending = false;
-  private readonly uid = `f${++forms}`;
+  readonly #uid = `f${++forms}`;
   /** Sends the fields; a rejection is shown here and the text is kept. */
   send: (fields: CommentFields) => Promise<unknown> = async () => {};
   cancel: () => void = () => {};
@@ -56,7 +56,7 @@ export class CommentForm extends LitElement {
     this.querySelector('textarea')?.focus();
   }
 
-  private async submit(e: Event) {
+  async #submit(e: Event) {
     e.preventDefault();
     if (this.sending) return;
     const form = e.target as HTMLFormElement;
@@ -76,23 +76,23 @@ export class CommentForm extends LitElement {
 
   protected render() {
     const t = this.s;
-    const id = this.uid;
-    return html`<form class="compose" part="form" @submit=${this.submit}>
-      ${this.verifiedName !== undefined
+    const id = this.#uid;
+    // No whitespace between the boxes of a grid or flex container: it would only be bytes.
+    return html`<form class="compose" part="form" @submit=${this.#submit}
+      >${this.verifiedName !== undefined
         ? html`<p class="muted">${fill(t.verifiedAs, { name: this.verifiedName })}</p>`
-        : html`<label for="${id}n">${t.name}</label>
-            <input id="${id}n" autocomplete="nickname" required maxlength="60" .value=${this.name}
-              @input=${(e: InputEvent) => (this.name = (e.target as HTMLInputElement).value)} />`}
-      <label for="${id}b">${t.body}</label>
-      <textarea id="${id}b" required rows="4" maxlength=${this.max} aria-describedby="${id}c" .value=${this.body}
-        @input=${(e: InputEvent) => (this.body = (e.target as HTMLTextAreaElement).value)}></textarea>
-      <span id="${id}c" class="muted">${plural(t.charsLeft, this.max - this.body.length, this.locale)}</span>
-      <label class="hp" aria-hidden="true">Website <input name="website" tabindex="-1" autocomplete="off" /></label>
-      ${this.error ? html`<p class="error" role="alert">${errorMessage(this.t, this.error)}</p>` : nothing}
-      <div class="actions">
-        <button class="primary" ?disabled=${this.sending}>${this.submitLabel || t.post}</button>
-        ${this.cancellable ? html`<button type="button" @click=${() => this.cancel()}>${t.cancel}</button>` : nothing}
-      </div>
-    </form>`;
+        : html`<label for="${id}n">${t.name}</label
+            ><input id="${id}n" autocomplete="nickname" required maxlength="60" .value=${this.name}
+              @input=${(e: InputEvent) => (this.name = (e.target as HTMLInputElement).value)} />`}<label for="${id}b"
+        >${t.body}</label
+      ><textarea id="${id}b" required rows="4" maxlength=${this.max} aria-describedby="${id}c" .value=${this.body}
+        @input=${(e: InputEvent) => (this.body = (e.target as HTMLTextAreaElement).value)}></textarea
+      ><span id="${id}c" class="muted">${plural(t.charsLeft, this.max - this.body.length, this.locale)}</span
+      ><label class="hp" aria-hidden="true">Website <input name="website" tabindex="-1" autocomplete="off" /></label
+      >${this.error ? html`<p class="error" role="alert">${errorMessage(this.t, this.error)}</p>` : nothing}<div class="actions"
+        ><button class="primary" ?disabled=${this.sending}>${this.submitLabel || t.post}</button
+        >${this.cancellable ? html`<button type="button" @click=${() => this.cancel()}>${t.cancel}</button>` : nothing}</div
+      ></form
+    >`;
   }
 }

@@ -1,6 +1,14 @@
 import { css } from 'lit';
+import { barStyles } from '../../core/bars.ts';
 
-export const pollStyles = css`
+export const pollStyles = [
+  barStyles,
+  css`
+  :host {
+    --_bar: var(--civic-poll-bar-color, var(--_accent));
+    --_track: var(--civic-poll-bar-track, var(--_line));
+    --_bar-size: var(--civic-poll-bar-height, 0.75rem);
+  }
   .q {
     font-size: 1.25em;
     font-weight: 700;
@@ -70,38 +78,5 @@ export const pollStyles = css`
   .thanks {
     font-weight: 600;
   }
-  .bars {
-    padding: 0;
-    list-style: none;
-  }
-  .bars li {
-    margin-block-end: 0.75rem;
-  }
-  .row {
-    display: flex;
-    flex-wrap: wrap;
-    justify-content: space-between;
-    gap: 0 0.5rem;
-  }
-  .bar {
-    display: block;
-    inline-size: 100%;
-    block-size: var(--civic-poll-bar-height, 0.75rem);
-    border-radius: var(--_radius);
-    background: var(--civic-poll-bar-track, var(--_line));
-  }
-  [dir='rtl'] .bar {
-    transform: scaleX(-1);
-  }
-  .fill {
-    fill: var(--civic-poll-bar-color, var(--_accent));
-  }
-  @media (forced-colors: active) {
-    .bar {
-      border: 1px solid CanvasText;
-    }
-    .fill {
-      fill: Highlight;
-    }
-  }
-`;
+`,
+];

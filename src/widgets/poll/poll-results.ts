@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import { bar } from '../../core/bars.ts';
 import { fill, percent, plural } from '../../core/i18n/index.ts';
 import type { PollStrings } from './i18n/strings.ts';
 import type { PollView } from './poll.types.ts';
@@ -36,7 +37,7 @@ export function renderResults(d: PollView, t: PollStrings, locale: string, level
             <span><bdi>${o.label}</bdi>${mine.includes(o.id) ? html` <b>(${t.yourChoice})</b>` : nothing}</span>
             <span>${pct.format(share(o.id))} · ${plural(ranked ? t.points : t.votes, value(o.id), locale)}</span>
           </span>
-          <svg class="bar" aria-hidden="true"><rect class="fill" height="100%" width=${share(o.id) * 100 + '%'}></rect></svg>
+          ${bar(share(o.id))}
         </li>`,
       )}
     </ul>

@@ -139,3 +139,43 @@ export async function ageComment (app: App, id: string, minutes: number) {
     .set({ created_at: new Date(Date.parse(row.created_at) - minutes * 60_000).toISOString() })
     .where('id', '=', id).execute()
 }
+
+// ── consultations ─────────────────────────────────────────────────────────────────────────────
+
+export const PAGE = 'https://city.example/news/bike-lanes'
+
+export async function createConsultation (app: App, siteId: string, extra: Record<string, unknown> = {}) {
+  return ok(await app.inject({
+    method: 'POST', url: '/v1/admin/consultations', headers: admin,
+    payload: { id: uid('c'), siteId, type: 'yes-no', question: 'Q?', ...extra }
+  }), 201)
+}
+
+export interface RespondOpts {
+  key?: string
+  origin?: string | null
+  remoteAddress?: string
+}
+
+/** POST /v1/consultations/:id/responses; `page` defaults to PAGE. */
+export function respond (app: App, id: string, token: string | null, body: Record<string, unknown>, opts: RespondOpts = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (opts.origin !== null) headers.origin = opts.origin ?? ORIGIN
+  if (token !== null) headers.authorization = `Participant ${token}`
+  if (opts.key !== undefined) headers['idempotency-key'] = opts.key
+  return app.inject({
+    method: 'POST', url: `/v1/consultations/${id}/responses`, headers, payload: JSON.stringify({ page: PAGE, ...body }),
+    ...(opts.remoteAddress ? { remoteAddress: opts.remoteAddress } : {})
+  })
+}
+
+export function readConsultation (app: App, id: string, token?: string, headers: Record<string, string> = {}) {
+  return app.inject({
+    method: 'GET', url: `/v1/consultations/${encodeURIComponent(id)}`,
+    headers: { ...(token ? { authorization: `Participant ${token}` } : {}), ...headers }
+  })
+}
+
+export function activeConsultation (app: App, query: Record<string, string>, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'GET', url: `/v1/consultations/active?${new URLSearchParams(query)}`, headers })
+}
