@@ -70,6 +70,7 @@ try {
 let render: RenderResult | null = null;
 let renderFr: RenderResult | null = null;
 let renderComments: RenderResult | null = null;
+let renderConsultation: RenderResult | null = null;
 if (!flag('--no-render')) {
   const iterations = Number(value('--iterations') ?? 5);
   try {
@@ -94,6 +95,15 @@ if (!flag('--no-render')) {
   } catch (err) {
     notes.push(`render bench (comments) failed: ${(err as Error).message.split('\n')[0]}`);
     console.error(`render bench (comments) failed: ${(err as Error).stack}`);
+  }
+  // The consultation card inline in an article (with the editor CSS docs/embedding.md gives): load,
+  // then one tap answers.
+  try {
+    renderConsultation = await runRender({ widget: 'consultation', iterations, throttle: 4 });
+    printRender(renderConsultation);
+  } catch (err) {
+    notes.push(`render bench (consultation) failed: ${(err as Error).message.split('\n')[0]}`);
+    console.error(`render bench (consultation) failed: ${(err as Error).stack}`);
   }
 }
 
@@ -340,6 +350,20 @@ if (renderComments) {
   add('request chain depth to content', s.chainDepthToContent, '', 3, '≤ 3 (loader → widget → data)');
 }
 
+if (renderConsultation) {
+  const s = renderConsultation.summary;
+  const st = (x: Stat, unit = '', digits = 1) => `${fmtN(x.median, unit, digits)} (worst ${fmtN(x.worst, unit, digits)})`;
+  const add = (metric: string, x: Stat | undefined, unit: string, max: number | null, target: string, digits = 1) =>
+    x && rows.push({ area: 'render consultation', metric, value: st(x, unit, digits), target, verdict: verdict(x.median, max) + (max !== null && x.worst !== null && x.worst > max && (x.median ?? 0) <= max ? ' (worst OVER)' : '') });
+  add('content drawn since navigation', s.contentMs, ' ms', 2500, '≤ 2500 ms (LCP "good")');
+  add('longest long task (load, first render)', s.longestTaskMs, ' ms', 50, '≤ 50 ms (the issue: no task over 50 ms at 4× CPU)');
+  add('longest task during the answer', s.longestVoteTaskMs, ' ms', 50, '≤ 50 ms');
+  add('total blocking time', s.tbtMs, ' ms', 200, '≤ 200 ms (Lighthouse mobile "good")');
+  add('CLS during load (412 px phone, editor CSS)', s.clsTotal, '', 0, '0 (the issue: zero layout shift of the article)', 4);
+  add('tap → thank-you drawn', s.voteMs, ' ms', null, '—');
+  add('requests per answer', s.dataRequestsPerWidgetVote, '', 1, '1 (the issue: one round trip)');
+}
+
 for (const v of votes) {
   // bench/votes.ts ends with a JSON line; its "target" (votes/s, p99) is the one this table shows.
   const j = (v.json ?? {}) as {
@@ -405,6 +429,7 @@ const allWarnings = [
     ...(render?.warnings ?? []),
     ...(renderFr?.warnings ?? []).map((w) => `(fr) ${w}`),
     ...(renderComments?.warnings ?? []).map((w) => `(comments) ${w}`),
+    ...(renderConsultation?.warnings ?? []).map((w) => `(consultation) ${w}`),
   ]),
 ];
 for (const w of allWarnings) console.log(`WARNING: ${w}`);
@@ -441,7 +466,8 @@ const loadLine = (what: string, r: RenderResult) =>
   md.push(`- load average during the ${what}: ${r.load.before} → ${r.load.after} on ${r.load.cpus} CPUs${Math.max(r.load.before, r.load.after) > r.load.cpus ? ' — **the machine was busy; timings are inflated and noisy**' : ''}`);
 if (render) loadLine('render bench', render);
 if (renderComments) loadLine('comments render bench', renderComments);
-md.push(`- commands: \`npm run bench${quick ? ' -- --quick' : ''}\` = \`tsx bench/index.ts\`; parts: \`tsx bench/bundle.ts\`, \`tsx bench/render.ts\`, \`tsx bench/render.ts --widget comments\`, \`tsx bench/votes.ts --db sqlite|postgres --duration ${voteSeconds} --connections ${voteConnections}\`, \`tsx bench/comments.ts --db sqlite|postgres\` (= \`npm run bench:comments\` on SQLite)`, '');
+if (renderConsultation) loadLine('consultation render bench', renderConsultation);
+md.push(`- commands: \`npm run bench${quick ? ' -- --quick' : ''}\` = \`tsx bench/index.ts\`; parts: \`tsx bench/bundle.ts\`, \`tsx bench/render.ts\`, \`tsx bench/render.ts --widget comments|consultation\`, \`tsx bench/votes.ts --db sqlite|postgres --duration ${voteSeconds} --connections ${voteConnections}\`, \`tsx bench/comments.ts --db sqlite|postgres\` (= \`npm run bench:comments\` on SQLite)`, '');
 md.push('| area | metric | value | target | verdict |', '|---|---|---|---|---|');
 for (const r of rows) md.push(`| ${esc(r.area)} | ${esc(r.metric)} | ${esc(r.value)} | ${esc(r.target)} | ${esc(r.verdict)} |`);
 md.push('');
@@ -608,6 +634,6 @@ if (!flag('--no-docs')) {
   console.log('\nwrote docs/benchmarks.md');
 }
 const jsonOut = value('--json');
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bundle, render, renderFr, renderComments, votes, comments: commentsRuns, notes, rows }, null, 2));
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bundle, render, renderFr, renderComments, renderConsultation, votes, comments: commentsRuns, notes, rows }, null, 2));
 console.log(`bench done in ${Math.round((Date.now() - started.getTime()) / 1000)} s`);
-process.exit(bundle || render || renderComments ? 0 : 1);
+process.exit(bundle || render || renderComments || renderConsultation ? 0 : 1);

@@ -41,10 +41,14 @@ interface WidgetProbe {
   /** Drawn when the interaction (a vote) is done; null = no interaction is measured. */
   done: string | null;
 }
-/** What is measured: one widget in a plain article (`--widget poll|comments`). */
-export type WidgetName = 'poll' | 'comments';
+/** What is measured: one widget in a plain article (`--widget poll|comments|consultation`). */
+export type WidgetName = 'poll' | 'comments' | 'consultation';
 interface Scenario extends WidgetProbe {
   name: WidgetName;
+  /** The parts clicked for the interaction, in order (the last one sends). */
+  clicks?: string[];
+  /** The host page's own CSS for the widget, as docs/embedding.md gives it to editors. */
+  hostCss?: string;
   /** The bench page, bench<suffix>.html (bench<suffix>-<lang>.html for other languages). */
   suffix: string;
   title: string;
@@ -64,6 +68,22 @@ const SCENARIOS: Record<WidgetName, Scenario> = {
     title: 'Protected bike lanes for Main Street',
     body: (para) => `<p>The council approved the plan on Tuesday. Before the detailed design is finished, the city wants to know what residents think.</p>
 <civic-poll poll="bike-lanes" heading-level="2"></civic-poll>
+${[1, 2, 3, 4, 5, 6].map(para).join('\n')}`,
+  },
+  // The card inline in a news article, in the first viewport with text after it: one tap answers.
+  consultation: {
+    name: 'consultation',
+    tag: 'civic-consultation',
+    content: '[part=question]',
+    formReady: '[part=option] input',
+    done: '[part=thanks]',
+    clicks: ['option'],
+    hostCss:
+      'civic-consultation:not(:defined){display:block;min-block-size:16rem}@media (max-width:30em){civic-consultation:not(:defined){min-block-size:20rem}}',
+    suffix: '-consultation',
+    title: 'Protected bike lanes coming to Main Street next spring',
+    body: (para) => `<p>Riverton will build its first fully protected bike lanes along Main Street.</p>
+<civic-consultation consultation="bike-lane-feel"></civic-consultation>
 ${[1, 2, 3, 4, 5, 6].map(para).join('\n')}`,
   },
   // The thread under a short article, with the page's footer after it: the widget is in the first
@@ -376,7 +396,7 @@ function makeDemoDir(scriptSrc: string, langs: string[], scenarios: Scenario[] =
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>civic-widgets render bench</title>
-<style>body{font:16px/1.5 sans-serif;margin:0 auto;max-width:40rem;padding:1rem}h1{font-size:1.6rem}</style>
+<style>body{font:16px/1.5 sans-serif;margin:0 auto;max-width:40rem;padding:1rem}h1{font-size:1.6rem}${sc.hostCss ?? ''}</style>
 <script type="module" src="${scriptSrc}"></script>
 </head>
 <body>
@@ -673,9 +693,11 @@ async function iteration(browser: Browser, url: string, origin: string, rate: nu
 
   if (scenario.done) {
     // The vote, with real input events: pick the first option, then press the vote button; done when "thanks" is drawn.
-    await click('option');
-    await new Promise((r) => setTimeout(r, 300));
-    await click('submit');
+    const parts = scenario.clicks ?? ['option', 'submit'];
+    for (const [i, part] of parts.entries()) {
+      if (i) await new Promise((r) => setTimeout(r, 300));
+      await click(part);
+    }
     await evaluate(`__bench.until('thanksAt')`);
     // Let the post-vote refresh and the new live stream start.
     await new Promise((r) => setTimeout(r, 1500));
@@ -684,7 +706,7 @@ async function iteration(browser: Browser, url: string, origin: string, rate: nu
 
   const contentAt = b.contentAt;
   const optionClick = b.clicks[0]?.t ?? null;
-  const submitClick = b.clicks.find((c) => c.part === 'submit')?.t ?? b.clicks[1]?.t ?? null;
+  const submitClick = b.clicks.at(-1)?.t ?? null;
   const voteStart = optionClick ?? Infinity;
   const phaseOf = (t: number): LongTask['phase'] => (t >= voteStart ? 'vote' : contentAt !== null && t >= contentAt ? 'settle' : 'load');
 

@@ -49,6 +49,8 @@ if (!g[FLAG]) {
   const sheet = new CSSStyleSheet();
   let css = '';
   for (const name in boxes) css += `civic-${name}:not(:defined){display:block;min-block-size:var(--civic-min-block-size,${boxes[name]}rem)}`;
+  // The consultation card wraps to more lines in a phone's column.
+  css += '@media(max-width:30em){civic-consultation:not(:defined){min-block-size:var(--civic-min-block-size,20rem)}}';
   sheet.replaceSync(css);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   scan(document);

@@ -142,11 +142,14 @@ export abstract class CivicElement<S = unknown> extends LitElement {
     this.dispatchEvent(new CivicErrorEvent(e));
   }
 
+  /** Whether the first update waits for the next task (an inline element whose fallback text must not blink says no). */
+  protected splitFirstTask = true;
+
   // Lit rethrows render errors asynchronously, where the host page would see them. The first
   // update also waits for the next task, so evaluating the bundle and drawing the widget are two
   // short main-thread tasks instead of one long one.
   protected async scheduleUpdate() {
-    if (!this.hasUpdated) await new Promise((r) => setTimeout(r));
+    if (!this.hasUpdated && this.splitFirstTask) await new Promise((r) => setTimeout(r));
     try {
       return super.scheduleUpdate();
     } catch (e) {

@@ -15,6 +15,7 @@ import { test } from 'node:test';
 import type { BrowserContext, Locator, Page, Request, Response } from 'playwright-core';
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
 import { collectPageErrors, type PageError, type TestServer } from './support.ts';
+import { describeFocus, focused, pointerUses, tabTo, trapPointer } from './keyboard.ts';
 import { adminFetch, appears, contextFor, eventually, pageIn, serverFor, squash, staticServer, TEST_TIMEOUT, UI_TIMEOUT, useBrowser } from './journey.ts';
 
 
@@ -141,62 +142,6 @@ async function apiResident(server: TestServer) {
     assert.equal(r.status, 201, `POST /v1/comments ${JSON.stringify(body)}: ${r.status} ${JSON.stringify(json)}`);
     return json.comment;
   };
-}
-
-/** The focused element, through shadow roots, described for assertions. */
-interface Focus {
-  /** The tag of the widget whose shadow root holds the focus, if any. */
-  host: string | null;
-  tag: string;
-  type: string | null;
-  cls: string;
-  autocomplete: string | null;
-  /** The comment (data-id) the focused element belongs to, if any. */
-  comment: string | null;
-  /** Inside a comment form: `top` (the thread's form) or the id of the comment it replies to. */
-  form: string | null;
-  /** Visible text or aria-label. */
-  name: string;
-  expanded: string | null;
-  checked: boolean | null;
-  value: string | null;
-}
-// A string, not a function: tsx would inject its __name helper, unknown in the page.
-const FOCUS_SCRIPT = `(() => {
-  let el = document.activeElement, host = null;
-  while (el && el.shadowRoot && el.shadowRoot.activeElement) { host = el; el = el.shadowRoot.activeElement; }
-  if (!el) return null;
-  const art = el.closest('article[part=comment]');
-  const form = el.closest('civic-comment-form');
-  const label = el.closest('label');
-  return {
-    host: host ? host.tagName.toLowerCase() : null,
-    tag: el.tagName.toLowerCase(),
-    type: el.getAttribute('type'),
-    cls: typeof el.className === 'string' ? el.className : '',
-    autocomplete: el.getAttribute('autocomplete'),
-    comment: art ? art.dataset.id : null,
-    form: form ? (form.closest('article[part=comment]') ? form.closest('article[part=comment]').dataset.id : 'top') : null,
-    name: (el.getAttribute('aria-label') || (el.labels && el.labels[0] && el.labels[0].textContent) || (label && label.textContent) || el.textContent || '').replace(/\\s+/g, ' ').trim(),
-    expanded: el.getAttribute('aria-expanded'),
-    checked: el.type === 'radio' || el.type === 'checkbox' ? el.checked : null,
-    value: 'value' in el && typeof el.value === 'string' ? el.value : null,
-  };
-})()`;
-const focused = (page: Page): Promise<Focus> => page.evaluate(FOCUS_SCRIPT);
-const describeFocus = (f: Focus | null) =>
-  f ? `${f.host ?? '-'}:${f.tag}${f.comment ? `@${f.comment}` : ''}${f.form ? `[form ${f.form}]` : ''} "${f.name.slice(0, 30)}"` : 'null';
-
-/** Presses Tab until the focused element satisfies `wanted`; fails listing where the focus went. */
-async function tabTo(page: Page, wanted: (f: Focus) => boolean, what: string, max = 60): Promise<Focus> {
-  const seen: string[] = [];
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    const f = await focused(page);
-    if (f && wanted(f)) return f;
-    seen.push(describeFocus(f));
-  }
-  assert.fail(`Tab never reached ${what} in ${max} presses; focus went: ${seen.join(' → ')}`);
 }
 
 /**
@@ -587,12 +532,7 @@ test('keyboard only: comment, open a reply with focus in its box, cancel back to
   const { page, errors } = await pageIn(await contextFor(t));
   // Proof that no pointer was used: any mouse, pointer or touch press anywhere is counted, and so
   // is any click that a pointer made (a click from the keyboard has detail 0).
-  await page.addInitScript({
-    content: `window.__pointer = [];
-      for (const type of ['pointerdown', 'pointerup', 'mousedown', 'mouseup', 'touchstart', 'touchend'])
-        addEventListener(type, (e) => window.__pointer.push(type), true);
-      addEventListener('click', (e) => { if (e.detail > 0) window.__pointer.push('click'); }, true);`,
-  });
+  await trapPointer(page);
   await page.goto(`${server.url}/`);
   const c = thread(page);
   await appears(article(c, 'demo-a'), 'the thread never rendered', errors);
@@ -664,7 +604,7 @@ test('keyboard only: comment, open a reply with focus in its box, cancel back to
   });
   assert.equal(await heading(c), 'Comments (10 comments)');
 
-  assert.deepEqual(await page.evaluate('window.__pointer'), [], 'a mouse, pointer or touch was used');
+  assert.deepEqual(await pointerUses(page), [], 'a mouse, pointer or touch was used');
   assert.deepEqual(errors, []);
 });
 

@@ -1,16 +1,10 @@
-// The demo pages as a resident sees them: every poll renders from the real API, nothing
-// errors or breaks the Content-Security-Policy, and axe finds no violation.
+// The demo pages as a resident sees them: every poll and consultation card renders from the real
+// API, nothing errors or breaks the Content-Security-Policy, and axe finds no violation.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { axeViolations, eventually } from './journey.ts';
 import { collectPageErrors, launchBrowser, startServer, type TestServer } from './support.ts';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-// A string, not a function: tsx would inject its __name helper, unknown in the page.
-const RUN_AXE = `axe.run(document, { resultTypes: ['violations'] }).then((r) =>
-  r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })))`;
 
 let server: TestServer;
 let browser: Browser;
@@ -23,15 +17,16 @@ after(async () => {
 });
 
 const pages = [
-  { path: '/', polls: 2 },
-  { path: '/budget.html', polls: 1 },
-  { path: '/strict.html', polls: 1, csp: true },
-  { path: '/ar.html', polls: 1 },
-  { path: 'ngo', polls: 2 },
+  { path: '/', polls: 2, cards: 1 },
+  { path: '/mobility.html', polls: 0, cards: 1 },
+  { path: '/budget.html', polls: 1, cards: 0 },
+  { path: '/strict.html', polls: 1, cards: 1, csp: true },
+  { path: '/ar.html', polls: 1, cards: 0 },
+  { path: 'ngo', polls: 2, cards: 0 },
 ];
 
-for (const { path, polls, csp } of pages) {
-  test(`demo ${path}: ${polls} poll(s) render, no errors, no axe violations`, async () => {
+for (const { path, polls, cards, csp } of pages) {
+  test(`demo ${path}: ${polls} poll(s) and ${cards} consultation card(s) render, no errors, no axe violations`, async () => {
     const page = await browser.newPage();
     try {
       const errors = await collectPageErrors(page);
@@ -41,18 +36,19 @@ for (const { path, polls, csp } of pages) {
       );
       const response = await page.goto(path === 'ngo' ? server.ngoUrl : server.url + path);
       if (csp) assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'/);
-      // Each poll has left its skeleton and shows its question (a public ::part).
-      const questions = page.locator('civic-poll [part=question]');
-      const rendered = await questions
-        .nth(polls - 1)
-        .waitFor({ timeout: 10_000 })
-        .then(() => undefined, (err: Error) => err);
-      assert.deepEqual(errors, []); // first: errors usually say why a poll never rendered
+      // Each poll and card has left its skeleton and shows its question (a public ::part).
+      const shown = async () => [
+        await page.locator('civic-poll [part=question]').count(),
+        await page.locator('civic-consultation [part=question]').count(),
+      ];
+      const rendered = await eventually(async () => assert.deepEqual(await shown(), [polls, cards])).then(
+        () => undefined,
+        (err: Error) => err,
+      );
+      assert.deepEqual(errors, []); // first: errors usually say why a widget never rendered
       if (rendered) throw rendered;
-      assert.equal(await questions.count(), polls);
 
-      await page.evaluate(axeSource); // via DevTools, so the page's CSP does not apply
-      assert.deepEqual(await page.evaluate(RUN_AXE), []);
+      assert.deepEqual(await axeViolations(page), []);
     } finally {
       await page.close();
     }

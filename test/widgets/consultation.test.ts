@@ -598,6 +598,29 @@ describe('civic-consultation', () => {
     }
   });
 
+  it('has the participant token before the tap, so an answer is one request, and keeps it on the device only after answering', async () => {
+    const { id } = await create();
+    // A backend address no earlier test used: no token of theirs is left in this page's memory.
+    const api = testApi().replace('127.0.0.1', 'localhost');
+    const sent: string[] = [];
+    const original = window.fetch;
+    window.fetch = (input, init) => {
+      sent.push(`${init?.method ?? 'GET'} ${new URL(String(input instanceof Request ? input.url : input)).pathname}`);
+      return original(input, init);
+    };
+    try {
+      const el = await mount({ id, api });
+      await waitUntil(() => sent.includes('POST /v1/participants'), 'no participant token was fetched while the question showed');
+      expect(localStorage.getItem(`civic.participant@${api}/`), 'nothing is stored before the resident answers').to.equal(null);
+      sent.length = 0;
+      await tap(el, 'Yes');
+      expect(sent).to.deep.equal([`POST /v1/consultations/${id}/responses`]);
+      expect(localStorage.getItem(`civic.participant@${api}/`)).to.match(/^v1\./);
+    } finally {
+      window.fetch = original;
+    }
+  });
+
   it('replaces a participant token the server refuses, and answers in one go', async () => {
     const { id } = await create();
     localStorage.setItem(`civic.participant@${testApi()}/`, 'v1.forged.token');

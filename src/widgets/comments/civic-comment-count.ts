@@ -75,6 +75,8 @@ export class CivicCommentCount extends CivicElement<Pick<CommentsStrings, 'count
   static properties: PropertyDeclarations = { thread: {}, site: {}, count: { state: true } };
 
   protected readonly pack = countStrings;
+  // Its shadow root hides the fallback text ("Comments") until the first render: render at once.
+  protected splitFirstTask = false;
   /** The thread's key; default: this page's canonical URL. */
   thread?: string;
   site?: string;

@@ -3,25 +3,29 @@ import { barStyles } from '../../core/bars.ts';
 
 /**
  * A compact card for a 320 px column. While loading and while asking it is exactly
- * `--civic-min-block-size` tall (default 16rem, what the loader reserves), so the article
- * around it does not move; a longer question grows it.
+ * `--civic-min-block-size` tall (default 16rem, 20rem on narrow screens: what the loader
+ * reserves), so the article around it does not move; a longer question grows it.
  */
 export const consultationStyles = [
   barStyles,
   css`
+    :host {
+      --_h: var(--civic-min-block-size, 16rem);
+      container-type: inline-size;
+    }
+    @media (max-width: 30em) {
+      :host {
+        --_h: var(--civic-min-block-size, 20rem);
+      }
+    }
     :host,
     .busy {
-      min-block-size: var(--civic-min-block-size, 16rem);
+      min-block-size: var(--_h);
     }
     .base:has(> .ask) {
       display: flex;
       flex-direction: column;
-      min-block-size: var(--civic-min-block-size, 16rem);
-    }
-    .ask {
-      flex: 1;
-      display: flex;
-      flex-direction: column;
+      min-block-size: var(--_h);
     }
     /* "Not now" beside the privacy line, which flows around it. */
     .foot {
@@ -181,6 +185,32 @@ export const consultationStyles = [
       background: var(--_accent);
       color: var(--_on-accent);
       font-size: 0.8125rem;
+    }
+    /* A 320 px screen (last: it overrides the rules above): tighter, and a face's label breaks between words, not inside one. */
+    @container (max-width: 20rem) {
+      .base {
+        --_gap: 0.75rem;
+      }
+      .q {
+        font-size: 1em;
+      }
+      .emoji label {
+        flex: 1 1 auto;
+        min-inline-size: min-content;
+        overflow-wrap: normal;
+      }
+      .emoji .t {
+        font-size: 0.6875rem;
+      }
+      .foot button {
+        float: none;
+        margin: 0 0 0.5rem;
+      }
+    }
+    .ask {
+      flex: 1;
+      display: flex;
+      flex-direction: column;
     }
     @media (forced-colors: active) {
       .opts label:has(:checked) {

@@ -115,6 +115,9 @@ export class CivicConsultation extends CivicElement<ConsultationStrings> {
     this.stage = 0;
     this.actionError = undefined;
     this.data = d && this.shows(d) ? d : null;
+    // One tap sends the answer: the participant token is fetched now, not after the tap (it stays
+    // in memory until the resident answers, see participant.ts).
+    if (this.data?.status === 'open' && !this.data.myResponse) participant(c).catch(() => {});
   }
 
   /** Whether to show a consultation: a new question only if not quiet, not dismissed and drawn. */
