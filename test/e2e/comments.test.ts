@@ -709,6 +709,10 @@ test(`the XSS corpus (${XSS_PAYLOADS.length} hostile comments and names) is show
   for (const [i, p] of posted.entries()) {
     const el = article(c, p.id);
     const body = el.locator(':scope > .body');
+    // Comments out of sight are not laid out (content-visibility: auto) and innerText needs a
+    // layout: bring each into view, as a reader would, and give it the frame that draws it.
+    await el.scrollIntoViewIfNeeded();
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
     assert.equal(await body.isVisible(), true, `payload ${i} is not visible`);
     assert.equal(squash(await body.innerText()), visibleText(p.payload), `payload ${i} is not shown as its text`);
     assert.equal(await el.locator(':scope > .meta > b').textContent(), p.name, `name ${i} is not shown as its text`);

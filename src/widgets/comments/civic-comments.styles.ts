@@ -1,6 +1,11 @@
 import { css } from 'lit';
 
 export const commentsStyles = css`
+  /* Comments out of sight skip layout and paint until scrolled near (a long page stays cheap). */
+  .base > .c {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 12rem;
+  }
   .head {
     display: flex;
     flex-wrap: wrap;

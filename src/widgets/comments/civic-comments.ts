@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import type { ApiError } from '../../core/api-client.ts';
 import { CivicElement } from '../../core/civic-element.ts';
 import { fill, plural, relative } from '../../core/i18n/index.ts';
@@ -68,6 +68,7 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     fresh: { state: true },
     open: { state: true },
     reported: { state: true },
+    shown: { state: true },
   };
 
   protected readonly pack = commentsStrings;
@@ -88,6 +89,11 @@ export class CivicComments extends CivicElement<CommentsStrings> {
   private open?: { kind: Kind; id: string };
   /** Comments this reader reported from this page. */
   private reported: string[] = [];
+  /**
+   * How many top-level comments are drawn: a first page grows 5 at a time, a task each, so a
+   * 30-comment page is several short tasks instead of one long one.
+   */
+  private shown = Infinity;
   #opener?: HTMLElement;
   #skew = 0;
   /** Server time of the first page: the polling fallback announces only what came after it. */
@@ -130,6 +136,7 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     this.#skew = Date.parse(page.serverTime) - Date.now();
     this.#since = page.serverTime;
     this.data = page;
+    this.shown = 5;
     this.fresh = [];
     this.#live.follow(this.client.url(`v1/comments/live?${this.#query()}`));
   }
@@ -430,6 +437,12 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     >`;
   }
 
+  protected updated(changed: PropertyValues) {
+    super.updated(changed);
+    const n = this.shown;
+    if (this.loaded && n < this.data!.comments.length) setTimeout(() => this.shown === n && (this.shown = n + 5));
+  }
+
   protected renderContent() {
     const d = this.data!;
     const t = this.s;
@@ -448,7 +461,7 @@ export class CivicComments extends CivicElement<CommentsStrings> {
         ></div
       >${closed ? html`<p class="note">${t.closed}</p>` : this.#form('new')}<div class="sr" role="status">${fresh}</div
       >${fresh ? html`<button type="button" class="fresh" @click=${() => this.#showFresh()}>${fresh}</button>` : nothing}${d.comments.length
-        ? d.comments.map((c) => this.#renderComment(c, now, closed))
+        ? d.comments.slice(0, this.shown).map((c) => this.#renderComment(c, now, closed))
         : html`<p class="muted">${t.empty}</p>`}${d.nextCursor
         ? html`<button type="button" class="more" @click=${() => this.#guard(this.#loadMore())}>${t.more}</button>`
         : nothing}`;
