@@ -10,9 +10,11 @@ import { adminRoutes } from './routes/admin/index.ts'
 import { commentRoutes } from './routes/comments.ts'
 import { consultationRoutes } from './routes/consultations.ts'
 import { healthRoutes } from './routes/health.ts'
+import { mapRoutes } from './routes/map.ts'
 import { openapiRoute } from './routes/openapi.ts'
 import { participantRoutes } from './routes/participants.ts'
 import { pollRoutes } from './routes/polls.ts'
+import { projectRoutes } from './routes/projects.ts'
 import { AppError } from './services/errors.ts'
 import { createServices } from './services/index.ts'
 import type { Services } from './services/index.ts'
@@ -101,13 +103,21 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
     const readWrite = corsOptions(['GET', 'POST'])
     // Authors edit (PATCH) and delete (DELETE) their comments; nothing else is open to those methods.
     const commentsCors = corsOptions(['GET', 'POST', 'PATCH', 'DELETE'])
+    // The basemap is read with byte ranges and revalidated: those headers must cross origins both ways.
+    const mapCors = {
+      ...corsOptions(['GET', 'HEAD']),
+      allowedHeaders: ['Range', 'If-None-Match', 'If-Range', 'If-Match'],
+      exposedHeaders: ['Content-Range', 'Accept-Ranges', 'ETag', 'Content-Length', 'Retry-After']
+    }
     await pub.register(cors, {
-      delegator: (req, cb) => cb(null, req.url?.startsWith('/v1/comments/') ? commentsCors : readWrite)
+      delegator: (req, cb) => cb(null, req.url?.startsWith('/v1/comments/') ? commentsCors : req.url?.startsWith('/v1/map/') ? mapCors : readWrite)
     })
     await pub.register(participantRoutes, { services })
     await pub.register(pollRoutes, { services, sseHeartbeatMs: config.sseHeartbeatMs })
     await pub.register(commentRoutes, { services, sseHeartbeatMs: config.sseHeartbeatMs })
     await pub.register(consultationRoutes, { services })
+    await pub.register(projectRoutes, { services })
+    await pub.register(mapRoutes, { services })
   })
   await app.register(adminRoutes, { prefix: '/v1/admin', services })
   await app.register(openapiRoute)

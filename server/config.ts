@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 
 /** Everything the server reads from the environment, parsed once. */
@@ -37,6 +38,10 @@ export interface Config {
   liveMinIntervalMs: number
   /** Most votes written in one transaction. */
   writerMaxBatch: number
+  /** A PMTiles archive served at /v1/map/basemap.pmtiles (and used by the default style); demo: the built Riverton archive. */
+  basemapPmtiles?: string
+  /** GeoJSON FeatureCollection of context layers (`layer` per feature) for the default style; demo: Riverton's. */
+  mapContext?: string
 }
 
 export const DEMO_IDENTITY_SECRET = 'riverton-demo-identity-secret-NOT-FOR-PRODUCTION'
@@ -95,6 +100,20 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     demoDir: path.resolve(env.DEMO_DIR || path.join(root, 'demo')),
     sseHeartbeatMs: int('SSE_HEARTBEAT_MS', env.SSE_HEARTBEAT_MS, 15_000),
     liveMinIntervalMs: int('LIVE_MIN_INTERVAL_MS', env.LIVE_MIN_INTERVAL_MS, 250),
-    writerMaxBatch: Math.max(1, int('WRITER_MAX_BATCH', env.WRITER_MAX_BATCH, 256))
+    writerMaxBatch: Math.max(1, int('WRITER_MAX_BATCH', env.WRITER_MAX_BATCH, 256)),
+    ...mapFiles(env, bool(env.DEMO, env.NODE_ENV !== 'production'), path.resolve(env.DEMO_DIR || path.join(root, 'demo')))
+  }
+}
+
+/** Explicit paths win (`off` turns one off); the demo falls back to Riverton's files when they exist. */
+function mapFiles (env: NodeJS.ProcessEnv, demo: boolean, demoDir: string): Pick<Config, 'basemapPmtiles' | 'mapContext'> {
+  const pick = (v: string | undefined, demoFile: string) => {
+    if (v && /^(off|none)$/i.test(v.trim())) return undefined
+    if (v) return path.resolve(v)
+    return demo && fs.existsSync(demoFile) ? demoFile : undefined
+  }
+  return {
+    basemapPmtiles: pick(env.BASEMAP_PMTILES, path.join(root, 'dist/basemap/riverton.pmtiles')),
+    mapContext: pick(env.MAP_CONTEXT, path.join(demoDir, 'geo/riverton.geojson'))
   }
 }

@@ -11,6 +11,9 @@ import type { CommentRow } from './store/comments-repo.ts'
 import { insertVotes, saveTally } from './store/votes-repo.ts'
 import { isUniqueViolation } from './store/db.ts'
 import { recount } from './services/tally.ts'
+import { insertDemoProjects } from './seed-projects.ts'
+
+export { ensureDemoProjects } from './seed-projects.ts'
 
 export const DEMO_SITE_ID = 'riverton'
 export const DEMO_ISSUER = 'riverton-demo'
@@ -115,6 +118,7 @@ export async function seedDemo (db: Database, config: Config): Promise<boolean> 
       await trx.insertInto('comment_threads').values(thread).execute()
       await trx.insertInto('comments').values(comments).execute()
       await insertDemoConsultations(trx, now)
+      await insertDemoProjects(trx, now)
     })
   } catch (err) {
     // Another node seeded at the same moment: its content is as good as ours.

@@ -2,7 +2,7 @@ import Fastify from 'fastify'
 import { buildApp } from './app.ts'
 import { loadConfig } from './config.ts'
 import { ngoFiles } from './plugins/static-files.ts'
-import { ensureDemoConsultations, ensureDemoOrigins, seedDemo } from './seed.ts'
+import { ensureDemoConsultations, ensureDemoOrigins, ensureDemoProjects, seedDemo } from './seed.ts'
 import { migrateToLatest, openDatabase } from './store/db.ts'
 
 /** Boots the server: config, migrations, seed, listeners, graceful shutdown. */
@@ -14,6 +14,7 @@ const seeded = config.seed && await seedDemo(db, config)
 if (config.demo) {
   await ensureDemoOrigins(db, config)
   await ensureDemoConsultations(db)
+  await ensureDemoProjects(db)
 }
 
 const app = await buildApp({ db, config, logger })

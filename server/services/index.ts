@@ -11,10 +11,13 @@ import { ConsultationService } from './consultations.ts'
 import { IdentityVerifier } from './identity.ts'
 import { LocalLiveBus } from './live.ts'
 import type { LiveBus } from './live.ts'
+import { MapService } from './map-data.ts'
 import { OriginPolicy } from './origins.ts'
 import { ParticipantTokens } from './participants.ts'
 import { PollAdminService } from './poll-admin.ts'
 import { PollService } from './polls.ts'
+import { ProjectAdminService } from './project-admin.ts'
+import { ProjectFeed, ProjectService } from './projects.ts'
 import { TokenBucketLimiter } from './rate-limit.ts'
 import type { RateLimiter } from './rate-limit.ts'
 import { ResultsCache } from './results.ts'
@@ -35,6 +38,10 @@ export interface Services {
   commentAdmin: CommentAdminService
   consultations: ConsultationService
   consultationAdmin: ConsultationAdminService
+  projects: ProjectService
+  projectAdmin: ProjectAdminService
+  /** Basemap style, context layers and PMTiles archive of the project map. */
+  map: MapService
   webhooks: Webhooks
   live: LiveBus
   writer: VoteWriter
@@ -65,6 +72,7 @@ export async function createServices (db: Database, config: Config, log: Fastify
   })
   const identity = new IdentityVerifier()
   const participantLimiter = new TokenBucketLimiter(config.rateLimit.participantPerMin)
+  const projectFeed = new ProjectFeed(db)
   const webhooks = new Webhooks({ tries: config.webhookTries, baseDelayMs: config.webhookRetryMs, timeoutMs: config.webhookTimeoutMs, log })
   return {
     db,
@@ -82,6 +90,9 @@ export async function createServices (db: Database, config: Config, log: Fastify
     commentAdmin: new CommentAdminService(db, catalog, live),
     consultations: new ConsultationService({ db, catalog, tokens, origins, participantLimiter }),
     consultationAdmin: new ConsultationAdminService(db, catalog),
+    projects: new ProjectService({ db, catalog, tokens, origins, webhooks, feed: projectFeed, participantLimiter }),
+    projectAdmin: new ProjectAdminService(db, catalog, projectFeed),
+    map: new MapService({ contextPath: config.mapContext, basemapPath: config.basemapPmtiles }, err => log.error({ err }, 'map files could not be read')),
     webhooks,
     live,
     writer,

@@ -200,6 +200,47 @@ export interface ConsultationResponsesTable {
   updated_at: string
 }
 
+/** A project on the map: staff-made, imported, or submitted by a resident (then reviewed). */
+export interface ProjectsTable {
+  id: string
+  site_id: string
+  title: string
+  category: string
+  /** 'planned' | 'in_progress' | 'completed'. */
+  status: string
+  /** YYYY-MM-DD. */
+  start_date: string
+  end_date: string | null
+  address: string | null
+  description: string
+  /** The city's public contact line. */
+  contact: string | null
+  link: string | null
+  /** JSON GeoJSON geometry (WGS84). */
+  geometry: string
+  /** 'pending' | 'approved' | 'rejected': only approved ones are public. */
+  review: string
+  reject_reason: string | null
+  /** 'staff' | 'import' | 'resident'. */
+  source: string
+  /** A resident's email, for staff only. */
+  submitter_email: string | null
+  participant_id: string | null
+  idempotency_key: string | null
+  created_at: string
+  updated_at: string
+  reviewed_at: string | null
+}
+
+/** One per site with a map: its settings and the version of its public projects. */
+export interface ProjectMapsTable {
+  site_id: string
+  /** JSON partial MapSettings, or null for all defaults. */
+  settings: string | null
+  version: number
+  updated_at: string
+}
+
 export interface DB {
   sites: SitesTable
   polls: PollsTable
@@ -213,4 +254,6 @@ export interface DB {
   comment_bans: CommentBansTable
   consultations: ConsultationsTable
   consultation_responses: ConsultationResponsesTable
+  projects: ProjectsTable
+  project_maps: ProjectMapsTable
 }

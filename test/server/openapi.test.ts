@@ -38,7 +38,10 @@ forEachDb('OpenAPI document', env => {
       '/v1/admin/consultations/{id}/outcome': ['put', 'delete'],
       '/v1/admin/consultations/{id}/results': ['get'],
       '/v1/admin/consultations/{id}/responses': ['get'],
-      '/v1/admin/consultations/{id}/export.csv': ['get']
+      '/v1/admin/consultations/{id}/export.csv': ['get'],
+      '/v1/map/style.json': ['get'],
+      '/v1/map/context.geojson': ['get'],
+      '/v1/map/basemap.pmtiles': ['get']
     }
     for (const [path, methods] of Object.entries(expected)) {
       assert.ok(doc.paths[path], `missing ${path}`)

@@ -4,6 +4,7 @@ import type { Services } from '../../services/index.ts'
 import { adminCommentRoutes } from './comments.ts'
 import { adminConsultationRoutes } from './consultations.ts'
 import { adminPollRoutes } from './polls.ts'
+import { adminProjectRoutes } from './projects.ts'
 import { adminSiteRoutes } from './sites.ts'
 
 const ADMIN_BODY_LIMIT = 256 * 1024
@@ -22,4 +23,5 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   await app.register(adminPollRoutes, { services })
   await app.register(adminCommentRoutes, { services })
   await app.register(adminConsultationRoutes, { services })
+  await app.register(adminProjectRoutes, { services })
 }
