@@ -7,7 +7,7 @@
 //                                    10,000-comment thread's first page, SQLite and PostgreSQL)
 //   npm run bench -- --quick         the same with 5 s vote runs (a smoke run)
 //   options: --build (build first even when dist exists), --iterations N (render, default 5),
-//            --no-votes, --no-render (every render scenario), --no-comments (bench/comments.ts),
+//            --no-votes, --no-render (every render scenario), --no-comments (bench/comments.ts), --no-projects (bench/projects.ts),
 //            --no-docs (do not write docs/benchmarks.md), --json FILE
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -235,25 +235,30 @@ interface CommentsRun {
   tail: string;
   why?: string;
 }
-const commentsRuns: CommentsRun[] = [];
-if (!flag('--no-comments')) {
-  for (const db of ['sqlite', 'postgres'] as const) {
-    console.log(`\n## Comments — ${db}: tsx bench/comments.ts --db ${db}`);
-    const { code, out, seconds } = await runChild(['bench/comments.ts', '--db', db], 300_000);
-    const line = out.split('\n').reverse().find((l) => l.trim().startsWith('{"bench":"comments"'));
-    let json: CommentsRun['json'] = null;
-    try {
-      json = line ? JSON.parse(line) : null;
-    } catch {
-      /* no summary line */
-    }
-    const ok = code === 0 && json !== null;
-    const why = code !== 0 ? `exited with ${code}` : json === null ? 'no JSON summary line' : undefined;
-    const from = out.lastIndexOf('== comments bench');
-    commentsRuns.push({ db, ok, exitCode: code, seconds, json, tail: (from >= 0 ? out.slice(from) : out.trim().split('\n').slice(-15).join('\n')).trim(), why });
-    if (!ok) notes.push(`comments bench (${db}) failed: ${why}`);
+/** Runs a server bench (bench/<name>.ts --db <db>) that ends with a `{"bench":"<name>",…}` JSON line. */
+async function runServerBench(name: string, db: string, marker: string): Promise<CommentsRun> {
+  console.log(`\n## ${name} — ${db}: tsx bench/${name}.ts --db ${db}`);
+  const { code, out, seconds } = await runChild([`bench/${name}.ts`, '--db', db], 600_000);
+  const line = out.split('\n').reverse().find((l) => l.trim().startsWith(`{"bench":"${name}"`));
+  let json: CommentsRun['json'] = null;
+  try {
+    json = line ? JSON.parse(line) : null;
+  } catch {
+    /* no summary line */
   }
+  const ok = code === 0 && json !== null;
+  const why = code !== 0 ? `exited with ${code}` : json === null ? 'no JSON summary line' : undefined;
+  const from = out.indexOf(marker);
+  if (!ok) notes.push(`${name} bench (${db}) failed: ${why}`);
+  return { db, ok, exitCode: code, seconds, json, tail: (from >= 0 ? out.slice(from) : out.trim().split('\n').slice(-15).join('\n')).trim(), why };
 }
+const commentsRuns: CommentsRun[] = [];
+if (!flag('--no-comments'))
+  for (const db of ['sqlite', 'postgres'] as const) commentsRuns.push(await runServerBench('comments', db, '== comments bench'));
+
+// Projects: bench/projects.ts (the GeoJSON feed of 10,000 and 100,000 projects), on SQLite.
+const projectsRuns: CommentsRun[] = [];
+if (!flag('--no-projects')) projectsRuns.push(await runServerBench('projects', 'sqlite', '\n== '));
 
 // ---------------------------------------------------------------------------------------------
 // One summary table: every number with its target.
@@ -416,6 +421,25 @@ for (const c of commentsRuns) {
   }
 }
 
+for (const c of projectsRuns) {
+  const area = `projects ${c.db}`;
+  const cases = (c.json as { cases?: { name: string; n: number; http: { p50: number; p99: number }; kb: number; wireKb: number }[] } | null)?.cases;
+  if (!cases) {
+    rows.push({ area, metric: `GeoJSON feed (FAILED: ${c.why})`, value: '—', target: '—', verdict: '' });
+    continue;
+  }
+  for (const k of cases) {
+    const target = k.n === 10_000 && k.name === 'whole feed';
+    rows.push({
+      area,
+      metric: `${k.n.toLocaleString('en')} projects, ${k.name}: http p50 (p99) (${k.kb} KB, ${k.wireKb} KB on the wire)`,
+      value: `${fmtN(k.http.p50, ' ms')} (${fmtN(k.http.p99, ' ms')})`,
+      target: target ? '≤ 50 ms (the issue)' : '—',
+      verdict: target ? verdict(k.http.p50, 50) : '',
+    });
+  }
+}
+
 const widths = (['area', 'metric', 'value', 'target', 'verdict'] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
 const line = (r: Row) => [r.area, r.metric, r.value, r.target, r.verdict].map((c, i) => c.padEnd(widths[i])).join('  ');
 console.log('\n## Summary (render: median of the iterations, worst in brackets)');
@@ -467,7 +491,7 @@ const loadLine = (what: string, r: RenderResult) =>
 if (render) loadLine('render bench', render);
 if (renderComments) loadLine('comments render bench', renderComments);
 if (renderConsultation) loadLine('consultation render bench', renderConsultation);
-md.push(`- commands: \`npm run bench${quick ? ' -- --quick' : ''}\` = \`tsx bench/index.ts\`; parts: \`tsx bench/bundle.ts\`, \`tsx bench/render.ts\`, \`tsx bench/render.ts --widget comments|consultation\`, \`tsx bench/votes.ts --db sqlite|postgres --duration ${voteSeconds} --connections ${voteConnections}\`, \`tsx bench/comments.ts --db sqlite|postgres\` (= \`npm run bench:comments\` on SQLite)`, '');
+md.push(`- commands: \`npm run bench${quick ? ' -- --quick' : ''}\` = \`tsx bench/index.ts\`; parts: \`tsx bench/bundle.ts\`, \`tsx bench/render.ts\`, \`tsx bench/render.ts --widget comments|consultation\`, \`tsx bench/votes.ts --db sqlite|postgres --duration ${voteSeconds} --connections ${voteConnections}\`, \`tsx bench/comments.ts --db sqlite|postgres\` (= \`npm run bench:comments\` on SQLite), \`tsx bench/projects.ts\``, '');
 md.push('| area | metric | value | target | verdict |', '|---|---|---|---|---|');
 for (const r of rows) md.push(`| ${esc(r.area)} | ${esc(r.metric)} | ${esc(r.value)} | ${esc(r.target)} | ${esc(r.verdict)} |`);
 md.push('');
@@ -615,6 +639,13 @@ if (commentsRuns.length) {
   for (const c of commentsRuns) md.push(`### ${c.db} (${c.seconds} s wall, exit ${c.exitCode})`, '', '```', c.tail, '```', '');
 }
 
+if (projectsRuns.length) {
+  md.push('## Projects (bench/projects.ts)', '');
+  md.push('The GeoJSON feed of the project map: the app in-process over a fresh SQLite database, one site per size with');
+  md.push('10,000 and 100,000 approved projects (60 % points, 25 % lines, 15 % polygons), sequential keep-alive GETs. Its output:', '');
+  for (const c of projectsRuns) md.push(`### ${c.db} (${c.seconds} s wall, exit ${c.exitCode})`, '', '```', c.tail, '```', '');
+}
+
 md.push('## Caveats', '');
 md.push('- The render numbers come from a localhost server: network latency is ~0, so request waterfalls cost almost nothing');
 md.push('  here and the chain depth is the number to watch (each hop is one round trip on a real network).');
@@ -634,6 +665,6 @@ if (!flag('--no-docs')) {
   console.log('\nwrote docs/benchmarks.md');
 }
 const jsonOut = value('--json');
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bundle, render, renderFr, renderComments, renderConsultation, votes, comments: commentsRuns, notes, rows }, null, 2));
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bundle, render, renderFr, renderComments, renderConsultation, votes, comments: commentsRuns, projects: projectsRuns, notes, rows }, null, 2));
 console.log(`bench done in ${Math.round((Date.now() - started.getTime()) / 1000)} s`);
 process.exit(bundle || render || renderComments || renderConsultation ? 0 : 1);
