@@ -1,12 +1,17 @@
 import { defineConfig, type Plugin } from 'vite';
 import type { OutputChunk } from 'rolldown';
 import minifyLiterals from 'rollup-plugin-minify-template-literals';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 const widgets = {
   poll: 'src/widgets/poll/define.ts',
   comments: 'src/widgets/comments/define.ts',
   'comment-count': 'src/widgets/comments/define-count.ts',
   consultation: 'src/widgets/consultation/define.ts',
+  'project-map': 'src/widgets/project-map/define.ts',
 };
 
 /**
@@ -33,28 +38,72 @@ function flattenLoaderImports(): Plugin {
 }
 
 /**
+ * maplibre-gl 6 starts its worker from `maplibre-gl-worker.mjs` beside its own module
+ * (`new URL('./maplibre-gl-worker.mjs', import.meta.url)`): the chunk maplibre lands in needs that
+ * file next to it. Only chunks import maplibre, so it goes into chunks/.
+ */
+function maplibreWorker(): Plugin {
+  return {
+    name: 'civic-maplibre-worker',
+    generateBundle(_, bundle) {
+      const chunk = Object.values(bundle).find((c) => c.type === 'chunk' && /maplibre-gl-worker\.mjs/.test(c.code));
+      if (!chunk) return this.error('found no chunk that starts the maplibre worker; did maplibre-gl change?');
+      const dir = chunk.fileName.includes('/') ? chunk.fileName.replace(/[^/]+$/, '') : '';
+      this.emitFile({ type: 'asset', fileName: dir + 'maplibre-gl-worker.mjs', source: readFileSync(require.resolve('maplibre-gl/dist/maplibre-gl-worker.mjs')) });
+    },
+  };
+}
+
+/** The staff console's page and stylesheet, beside its bundle in dist/admin. */
+function adminPage(): Plugin {
+  return {
+    name: 'civic-admin-page',
+    generateBundle() {
+      for (const f of ['index.html', 'page.css']) this.emitFile({ type: 'asset', fileName: f, source: readFileSync(`src/admin/${f}`) });
+    },
+  };
+}
+
+/** `vite build --mode admin`: the staff console, its own bundle in dist/admin (never in dist/cdn). */
+const adminBuild = {
+  plugins: [minifyLiterals({ options: { minifyOptions: { conservativeCollapse: true } } }) as Plugin, adminPage()],
+  build: {
+    outDir: 'dist/admin',
+    target: 'es2022',
+    lib: { entry: { admin: 'src/admin/main.ts' }, formats: ['es' as const] },
+    rolldownOptions: {
+      output: { minify: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+};
+
+/**
  * Two builds from one source:
  * - `cdn` (default): what a host page loads. `civic.js` is the loader; each widget is an entry of
  *   its own (`poll.js`) that the loader imports on demand; Lit and the core land in shared chunks.
  *   CSS and HTML inside Lit templates are minified too: they are most of our bytes.
  * - `npm` (`vite build --mode npm`): ES modules for bundler users, Lit left as a peer dependency.
+ * (`--mode admin` builds the staff console apart: see adminBuild.)
  */
 export default defineConfig(({ mode }) =>
-  mode === 'npm'
+  mode === 'admin'
+    ? adminBuild
+    : mode === 'npm'
     ? {
         build: {
           outDir: 'lib',
           target: 'es2022',
           lib: { entry: { index: 'src/index.ts', config: 'src/core/define-config.ts', ...widgets }, formats: ['es'] },
           rolldownOptions: {
-            external: [/^lit/, /^@lit\//],
+            // maplibre-gl and pmtiles stay dependencies; maplibre's CSS (`?inline`) is bundled as a string.
+            external: [/^lit/, /^@lit\//, /^maplibre-gl$/, /^pmtiles$/],
             output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
           },
         },
       }
     : {
         // conservativeCollapse: a run of spaces becomes one, never none (` <b>(…)</b>` keeps its space).
-        plugins: [minifyLiterals({ options: { minifyOptions: { conservativeCollapse: true } } }) as Plugin, flattenLoaderImports()],
+        plugins: [minifyLiterals({ options: { minifyOptions: { conservativeCollapse: true } } }) as Plugin, flattenLoaderImports(), maplibreWorker()],
         build: {
           outDir: 'dist/cdn',
           target: 'es2022',

@@ -66,7 +66,19 @@ async function adminProxy(ctx, next) {
   });
   ctx.status = res.status;
   ctx.set('content-type', res.headers.get('content-type') ?? 'text/plain');
+  // The console shows how long to wait after too many sign-in attempts.
+  if (res.headers.has('retry-after')) ctx.set('retry-after', res.headers.get('retry-after'));
   ctx.body = Buffer.from(await res.arrayBuffer());
+}
+
+/** Vite's `?inline` CSS import, mirrored: the stylesheet as a module whose default export is its text. */
+function inlineCss() {
+  const inline = (ctx) => ctx.path.endsWith('.css') && ctx.URL.searchParams.has('inline');
+  return {
+    name: 'civic-inline-css',
+    resolveMimeType: (ctx) => (inline(ctx) ? 'js' : undefined),
+    transform: (ctx) => (inline(ctx) ? { body: `export default ${JSON.stringify(ctx.body)};` } : undefined),
+  };
 }
 
 export default {
@@ -78,6 +90,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
     backendPlugin(),
+    inlineCss(),
   ],
   browsers: [chromeLauncher({ launchOptions: { executablePath: ensureChromium(), headless: true, args: chromiumArgs } })],
   testRunnerHtml: (testFramework) => `<!doctype html>

@@ -31,7 +31,11 @@ export interface BuildOptions {
 export const PUBLIC_BODY_LIMIT = 16 * 1024
 
 declare module 'fastify' {
-  interface FastifyInstance { services: Services }
+  interface FastifyInstance {
+    services: Services
+    /** Every route as registered (HEAD twins included), so tests can walk them all. */
+    routeTable: Array<{ method: string; url: string; public: boolean }>
+  }
 }
 
 /** The whole HTTP app, ready to `listen` or `inject`. The caller owns (and closes) the database. */
@@ -49,6 +53,11 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
 
   const services = await createServices(db, config, app.log)
   app.decorate('services', services)
+  const routeTable: App['routeTable'] = []
+  app.decorate('routeTable', routeTable)
+  app.addHook('onRoute', r => {
+    for (const method of [r.method].flat()) routeTable.push({ method, url: r.url, public: r.config?.public === true })
+  })
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
 
@@ -84,6 +93,7 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
       components: {
         securitySchemes: {
           admin: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
+          session: { type: 'apiKey', in: 'cookie', name: 'civic_session', description: 'console sign-in (POST /v1/admin/session); writes also need X-CSRF-Token' },
           participant: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Participant <token>`' }
         }
       }

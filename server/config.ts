@@ -32,6 +32,8 @@ export interface Config {
   logRequests: boolean
   /** Where the built client bundle (loader + chunks) lives. */
   cdnDir: string
+  /** The built staff console (`vite build --mode admin`), served at /admin. */
+  adminDir: string
   demoDir: string
   sseHeartbeatMs: number
   /** Live updates are coalesced to at most one publish per poll per this interval. */
@@ -97,6 +99,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     logRequests: bool(env.LOG_REQUESTS, true),
     cdnDir: path.resolve(env.CDN_DIR || path.join(root, 'dist/cdn')),
+    adminDir: path.resolve(env.ADMIN_DIR || path.join(root, 'dist/admin')),
     demoDir: path.resolve(env.DEMO_DIR || path.join(root, 'demo')),
     sseHeartbeatMs: int('SSE_HEARTBEAT_MS', env.SSE_HEARTBEAT_MS, 15_000),
     liveMinIntervalMs: int('LIVE_MIN_INTERVAL_MS', env.LIVE_MIN_INTERVAL_MS, 250),

@@ -2,6 +2,7 @@ import Fastify from 'fastify'
 import { buildApp } from './app.ts'
 import { loadConfig } from './config.ts'
 import { ngoFiles } from './plugins/static-files.ts'
+import { DEMO_USERS, ensureDemoUsers } from './seed-accounts.ts'
 import { ensureDemoConsultations, ensureDemoOrigins, ensureDemoProjects, seedDemo } from './seed.ts'
 import { migrateToLatest, openDatabase } from './store/db.ts'
 
@@ -16,8 +17,13 @@ if (config.demo) {
   await ensureDemoConsultations(db)
   await ensureDemoProjects(db)
 }
+// Before buildApp: with demo users in place no setup link is printed.
+const demoPassword = config.demo ? await ensureDemoUsers(db) : undefined
 
 const app = await buildApp({ db, config, logger })
+if (demoPassword) {
+  app.log.warn({ users: DEMO_USERS.map(u => u.email), password: demoPassword }, 'DEMO ONLY: console users created at /admin/ with this password (printed once, stored hashed)')
+}
 app.log.info({ db: db.dialect, dataDir: db.dialect === 'sqlite' ? config.dataDir : undefined, seeded }, 'database ready')
 await app.listen({ port: config.port, host: config.host })
 

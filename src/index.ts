@@ -14,3 +14,6 @@ export { CivicCommentCount } from './widgets/comments/civic-comment-count.ts';
 export type { CommentView, CommentsPage, ThreadView } from './widgets/comments/comments.types.ts';
 export { CivicConsultation, CivicAnswerEvent } from './widgets/consultation/civic-consultation.ts';
 export type { ConsultationView, ConsultationResults, MyResponse, Outcome, ResponseResult } from './widgets/consultation/consultation.types.ts';
+export { CivicProjectMap, CivicProjectSelectEvent } from './widgets/project-map/civic-project-map.ts';
+export { CivicProjectSubmitEvent } from './widgets/project-map/submit-form.ts';
+export type { MapSettings, ProjectFeature, ProjectDetails, ProjectCollection, Category, Status, Submission } from './widgets/project-map/project-map.types.ts';

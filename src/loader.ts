@@ -9,9 +9,10 @@ const widgets: Record<string, () => Promise<unknown>> = {
   comments: () => import('./widgets/comments/define.ts'),
   'comment-count': () => import('./widgets/comments/define-count.ts'),
   consultation: () => import('./widgets/consultation/define.ts'),
+  'project-map': () => import('./widgets/project-map/define.ts'),
 };
 /** Widgets that are boxes get their height reserved (rem, as their own styles do); an inline count does not. */
-const boxes: Record<string, number> = { poll: 20, comments: 20, consultation: 16 };
+const boxes: Record<string, number> = { poll: 20, comments: 20, consultation: 16, 'project-map': 32 };
 const loaded: Record<string, Promise<unknown>> = {};
 let config: Promise<unknown> | undefined;
 const FLAG = Symbol.for('civic-widgets.loader');

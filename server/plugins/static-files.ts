@@ -7,6 +7,9 @@ import type { Config } from '../config.ts'
 /** The demo page that proves the widgets work under a strict Content-Security-Policy. */
 export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:"
 
+/** The staff console's policy: its own scripts, styles and API only, and never framed (clickjacking). */
+export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+
 /** Vite names chunks `name-<hash>.js`: such a file never changes, so it may be cached for a year. */
 const HASHED = /-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/
 
@@ -27,6 +30,7 @@ function cdnHeaders (reply: FastifyReply, file: string) {
  */
 export async function staticFiles (app: FastifyInstance, opts: { config: Config }) {
   const { cdnDir, demoDir, demo } = opts.config
+  await adminFiles(app, opts.config)
   const roots: string[] = []
   if (fs.existsSync(cdnDir)) roots.push(cdnDir)
   else app.log.warn({ cdnDir }, 'client bundle not found: /civic.js will answer 404 until you run npm run build')
@@ -66,5 +70,26 @@ export async function ngoFiles (app: FastifyInstance, opts: { config: Config }) 
     root,
     cacheControl: false,
     setHeaders: reply => { reply.header('cache-control', 'no-cache') }
+  })
+}
+
+/** The staff console at /admin/ (`/admin` redirects there), under its strict policy. */
+async function adminFiles (app: FastifyInstance, config: Config) {
+  if (!fs.existsSync(path.join(config.adminDir, 'index.html'))) {
+    app.log.warn({ adminDir: config.adminDir }, 'console bundle not found: /admin will answer 404 until you run npm run build')
+    return
+  }
+  app.get('/admin', { schema: { hide: true } }, (_req, reply) => reply.redirect('/admin/'))
+  await app.register(fastifyStatic, {
+    root: config.adminDir,
+    prefix: '/admin/',
+    cacheControl: false,
+    decorateReply: false,
+    setHeaders: (reply, file) => {
+      reply.header('content-security-policy', CONSOLE_CSP)
+      reply.header('x-content-type-options', 'nosniff')
+      reply.header('referrer-policy', 'same-origin')
+      reply.header('cache-control', HASHED.test(path.basename(file)) ? 'public, max-age=31536000, immutable' : 'no-cache')
+    }
   })
 }

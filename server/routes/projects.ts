@@ -44,7 +44,8 @@ export const projectRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     const inm = req.headers['if-none-match']
     const gzipOk = /\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''))
     const { etag, body, gzip } = await projects.feed(req.query, inm, gzipOk, readContext(req))
-    reply.header('etag', etag).header('cache-control', 'public, max-age=60').header('vary', 'Origin, Accept-Encoding')
+    // Revalidated on every use (a 304 reads only the version): an approved project shows at the next load.
+    reply.header('etag', etag).header('cache-control', 'public, no-cache').header('vary', 'Origin, Accept-Encoding')
     if (body === null) return reply.code(304).send(null)
     if (gzip) reply.header('content-encoding', 'gzip')
     // Serialised once per version: sent as bytes, never through the JSON serializer.

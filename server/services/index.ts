@@ -2,7 +2,9 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.ts'
 import type { Database } from '../store/db.ts'
 import { listAllOrigins } from '../store/sites-repo.ts'
+import { AccountService } from './accounts.ts'
 import { AdminAuth, resolveAdminToken } from './admin-auth.ts'
+import { AuditLog } from './audit.ts'
 import { Catalog } from './catalog.ts'
 import { CommentAdminService } from './comment-admin.ts'
 import { CommentService } from './comments.ts'
@@ -10,6 +12,7 @@ import { ConsultationAdminService } from './consultation-admin.ts'
 import { ConsultationService } from './consultations.ts'
 import { IdentityVerifier } from './identity.ts'
 import { LocalLiveBus } from './live.ts'
+import { LoginLimiter } from './login-limiter.ts'
 import type { LiveBus } from './live.ts'
 import { MapService } from './map-data.ts'
 import { OriginPolicy } from './origins.ts'
@@ -21,6 +24,7 @@ import { ProjectFeed, ProjectService } from './projects.ts'
 import { TokenBucketLimiter } from './rate-limit.ts'
 import type { RateLimiter } from './rate-limit.ts'
 import { ResultsCache } from './results.ts'
+import { SessionService } from './sessions.ts'
 import { SiteService } from './sites.ts'
 import { VoteWriter } from './vote-writer.ts'
 import { Webhooks } from './webhooks.ts'
@@ -31,6 +35,10 @@ export interface Services {
   origins: OriginPolicy
   ipLimiter: RateLimiter
   adminAuth: AdminAuth
+  /** Console users, sign-in and first-admin setup. */
+  accounts: AccountService
+  sessions: SessionService
+  audit: AuditLog
   polls: PollService
   pollAdmin: PollAdminService
   sites: SiteService
@@ -57,6 +65,13 @@ export async function createServices (db: Database, config: Config, log: Fastify
     // Printed once, at the start that created it; afterwards it is only in the secrets table.
     log.warn({ adminToken: admin.token }, 'ADMIN_TOKEN was not set: generated an admin token and stored it in the database; keep it safe')
   }
+  const sessions = new SessionService(db)
+  const accounts = new AccountService(db, sessions, new LoginLimiter())
+  const setupToken = await accounts.issueSetupToken()
+  if (setupToken) {
+    // Only while nobody can sign in: the link creates the first admin, then is void.
+    log.warn({ setupUrl: `/admin/#setup=${setupToken}` }, 'No console users yet: open this one-time setup link on this server to create the first admin (or run `npm run admin -- create-admin`)')
+  }
   const origins = new OriginPolicy(() => listAllOrigins(db.kysely))
   await origins.refresh()
   const catalog = new Catalog(db)
@@ -80,6 +95,9 @@ export async function createServices (db: Database, config: Config, log: Fastify
     origins,
     ipLimiter: new TokenBucketLimiter(config.rateLimit.ipPerMin),
     adminAuth: new AdminAuth(admin.token),
+    accounts,
+    sessions,
+    audit: new AuditLog(db),
     polls: new PollService({ db, catalog, results, tokens, identity, origins, writer, live, participantLimiter }),
     pollAdmin: new PollAdminService(db, catalog, results, live),
     sites: new SiteService(db, origins, catalog),

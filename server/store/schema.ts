@@ -241,6 +241,44 @@ export interface ProjectMapsTable {
   updated_at: string
 }
 
+/** A staff account of the console. */
+export interface UsersTable {
+  id: string
+  /** Lower-cased and trimmed. */
+  email: string
+  name: string
+  /** 'admin' | 'editor' | 'moderator'. */
+  role: string
+  /** `scrypt$N$r$p$salt$hash` (base64url parts). */
+  password_hash: string
+  created_at: string
+  updated_at: string
+  last_login_at: string | null
+}
+
+/** A console sign-in: the cookie's token is stored only as its sha256. */
+export interface SessionsTable {
+  token_hash: string
+  user_id: string
+  csrf_secret: string
+  created_at: string
+  last_seen_at: string
+  expires_at: string
+}
+
+export interface AuditLogTable {
+  id: string
+  at: string
+  /** Null: the ADMIN_TOKEN service credential. */
+  actor_id: string | null
+  actor_email: string | null
+  action: string
+  target_type: string
+  target_id: string | null
+  /** JSON object or null. */
+  details: string | null
+}
+
 export interface DB {
   sites: SitesTable
   polls: PollsTable
@@ -256,4 +294,7 @@ export interface DB {
   consultation_responses: ConsultationResponsesTable
   projects: ProjectsTable
   project_maps: ProjectMapsTable
+  users: UsersTable
+  sessions: SessionsTable
+  audit_log: AuditLogTable
 }

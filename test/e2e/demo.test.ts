@@ -1,5 +1,5 @@
-// The demo pages as a resident sees them: every poll and consultation card renders from the real
-// API, nothing errors or breaks the Content-Security-Policy, and axe finds no violation.
+// The demo pages as a resident sees them: every poll, consultation card and project map renders
+// from the real API, nothing errors or breaks the Content-Security-Policy, and axe finds no violation.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -19,14 +19,15 @@ after(async () => {
 const pages = [
   { path: '/', polls: 2, cards: 1 },
   { path: '/mobility.html', polls: 0, cards: 1 },
+  { path: '/projects.html', polls: 0, cards: 0, maps: 1 },
   { path: '/budget.html', polls: 1, cards: 0 },
   { path: '/strict.html', polls: 1, cards: 1, csp: true },
   { path: '/ar.html', polls: 1, cards: 0 },
   { path: 'ngo', polls: 2, cards: 0 },
 ];
 
-for (const { path, polls, cards, csp } of pages) {
-  test(`demo ${path}: ${polls} poll(s) and ${cards} consultation card(s) render, no errors, no axe violations`, async () => {
+for (const { path, polls, cards, maps = 0, csp } of pages) {
+  test(`demo ${path}: ${polls} poll(s), ${cards} consultation card(s) and ${maps} project map(s) render, no errors, no axe violations`, async () => {
     const page = await browser.newPage();
     try {
       const errors = await collectPageErrors(page);
@@ -40,8 +41,9 @@ for (const { path, polls, cards, csp } of pages) {
       const shown = async () => [
         await page.locator('civic-poll [part=question]').count(),
         await page.locator('civic-consultation [part=question]').count(),
+        await page.locator('civic-project-map [part=list]').count(),
       ];
-      const rendered = await eventually(async () => assert.deepEqual(await shown(), [polls, cards])).then(
+      const rendered = await eventually(async () => assert.deepEqual(await shown(), [polls, cards, maps])).then(
         () => undefined,
         (err: Error) => err,
       );

@@ -53,16 +53,16 @@ export const focused = (page: Page): Promise<Focus> => page.evaluate(FOCUS_SCRIP
 export const describeFocus = (f: Focus | null) =>
   f ? `${f.host ?? '-'}:${f.tag}${f.comment ? `@${f.comment}` : ''}${f.form ? `[form ${f.form}]` : ''} "${f.name.slice(0, 30)}"` : 'null';
 
-/** Presses Tab until the focused element satisfies `wanted`; fails listing where the focus went. */
-export async function tabTo(page: Page, wanted: (f: Focus) => boolean, what: string, max = 60): Promise<Focus> {
+/** Presses Tab (or Shift+Tab) until the focused element satisfies `wanted`; fails listing where the focus went. */
+export async function tabTo(page: Page, wanted: (f: Focus) => boolean, what: string, max = 60, key: 'Tab' | 'Shift+Tab' = 'Tab'): Promise<Focus> {
   const seen: string[] = [];
   for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
+    await page.keyboard.press(key);
     const f = await focused(page);
     if (f && wanted(f)) return f;
     seen.push(describeFocus(f));
   }
-  assert.fail(`Tab never reached ${what} in ${max} presses; focus went: ${seen.join(' → ')}`);
+  assert.fail(`${key} never reached ${what} in ${max} presses; focus went: ${seen.join(' → ')}`);
 }
 
 /**

@@ -41,7 +41,12 @@ forEachDb('OpenAPI document', env => {
       '/v1/admin/consultations/{id}/export.csv': ['get'],
       '/v1/map/style.json': ['get'],
       '/v1/map/context.geojson': ['get'],
-      '/v1/map/basemap.pmtiles': ['get']
+      '/v1/map/basemap.pmtiles': ['get'],
+      '/v1/admin/session': ['get', 'post', 'delete'],
+      '/v1/admin/setup': ['post'],
+      '/v1/admin/users': ['get', 'post'],
+      '/v1/admin/users/{id}': ['patch', 'delete'],
+      '/v1/admin/audit': ['get']
     }
     for (const [path, methods] of Object.entries(expected)) {
       assert.ok(doc.paths[path], `missing ${path}`)
@@ -63,5 +68,8 @@ forEachDb('OpenAPI document', env => {
     assert.deepEqual(doc.paths['/v1/admin/consultations'].post.security, [{ admin: [] }])
     assert.equal(doc.components.securitySchemes.admin.scheme, 'bearer')
     assert.deepEqual(doc.paths['/v1/admin/sites'].get.security, [{ admin: [] }])
+    assert.deepEqual(doc.paths['/v1/admin/users'].get.security, [{ admin: [] }, { session: [] }])
+    assert.equal(doc.components.securitySchemes.session.in, 'cookie')
+    assert.deepEqual(doc.paths['/v1/admin/session'].post.requestBody.content['application/json'].schema.required.sort(), ['email', 'password'])
   })
 })

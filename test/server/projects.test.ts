@@ -86,7 +86,7 @@ forEachDb('projects (public)', env => {
     const res = await feed(t.app, { site: s })
     assert.equal(res.statusCode, 200)
     assert.match(String(res.headers['content-type']), /^application\/geo\+json/)
-    assert.equal(res.headers['cache-control'], 'public, max-age=60')
+    assert.equal(res.headers['cache-control'], 'public, no-cache')
     const fc = res.json()
     assert.equal(fc.type, 'FeatureCollection')
     assert.deepEqual(ids(res), [a.id, b.id, c.id].sort(), 'pending and rejected never show')

@@ -22,22 +22,27 @@ export const adminProjectRoutes: FastifyPluginAsyncTypebox<{ services: Services 
   })
 
   app.get('/sites/:site/map', {
+    config: { role: 'moderator' },
     schema: { summary: 'A site\'s project map settings', tags, security, params: SiteParams, response: { 200: MapSettingsView, ...errorResponses } }
   }, async req => admin.getMap(req.params.site))
 
   app.put('/sites/:site/map', {
+    config: { role: 'editor', audit: 'map.update', auditTarget: 'site' },
     schema: { summary: 'Change a site\'s project map settings (omitted fields keep their value)', tags, security, params: SiteParams, body: MapSettingsBody, response: { 200: MapSettingsView, ...errorResponses } }
   }, async req => admin.putMap(req.params.site, req.body))
 
   app.get('/projects', {
+    config: { role: 'moderator' },
     schema: { summary: 'Projects, newest first, by site, review status (pending = the moderation queue) and text; keyset-paged', tags, security, querystring: ProjectListQuery, response: { 200: ProjectList, ...errorResponses } }
   }, async req => admin.list(req.query))
 
   app.post('/projects', {
+    config: { role: 'editor' },
     schema: { summary: 'Create a project (approved unless `review` says otherwise)', tags, security, body: CreateProjectBody, response: { 201: AdminProject, ...errorResponses } }
   }, async (req, reply) => reply.code(201).send(await admin.create(req.body)))
 
   app.post('/projects/import', {
+    config: { role: 'editor' },
     bodyLimit: IMPORT_BODY_LIMIT,
     schema: {
       summary: 'Import projects from GeoJSON (application/geo+json) or CSV (text/csv: title,category,status,start,end,address,description,lat,lon)',
@@ -55,14 +60,17 @@ export const adminProjectRoutes: FastifyPluginAsyncTypebox<{ services: Services 
   })
 
   app.get('/projects/:id', {
+    config: { role: 'moderator' },
     schema: { summary: 'A project with everything staff see (review state, submitter email)', tags, security, params: IdParams, response: { 200: AdminProject, ...errorResponses } }
   }, async req => admin.get(req.params.id))
 
   app.put('/projects/:id', {
+    config: { role: 'editor' },
     schema: { summary: 'Replace a project\'s fields (review state and submitter stay)', tags, security, params: IdParams, body: PutProjectBody, response: { 200: AdminProject, ...errorResponses } }
   }, async req => admin.update(req.params.id, req.body))
 
   app.delete('/projects/:id', {
+    config: { role: 'editor' },
     schema: { summary: 'Delete a project', tags, security, params: IdParams, response: { 204: Type.Null({ description: 'deleted' }), ...errorResponses } }
   }, async (req, reply) => {
     await admin.remove(req.params.id)
@@ -70,10 +78,12 @@ export const adminProjectRoutes: FastifyPluginAsyncTypebox<{ services: Services 
   })
 
   app.post('/projects/:id/approve', {
+    config: { role: 'moderator' },
     schema: { summary: 'Approve a project: it shows on the public map', tags, security, params: IdParams, response: { 200: AdminProject, ...errorResponses } }
   }, async req => admin.approve(req.params.id))
 
   app.post('/projects/:id/reject', {
+    config: { role: 'moderator' },
     schema: { summary: 'Reject a project: it never shows publicly', tags, security, params: IdParams, body: RejectBody, response: { 200: AdminProject, ...errorResponses } }
   }, async req => admin.reject(req.params.id, req.body.reason))
 }

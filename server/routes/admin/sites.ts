@@ -14,14 +14,17 @@ function siteView (s: Site) {
 
 export const adminSiteRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.get('/sites', {
+    config: { role: 'moderator' },
     schema: { summary: 'List sites', tags: ['admin'], security, response: { 200: SiteList, ...errorResponses } }
   }, async () => ({ sites: (await services.sites.list()).map(siteView) }))
 
   app.post('/sites', {
+    config: { role: 'admin' },
     schema: { summary: 'Create a site', tags: ['admin'], security, body: CreateSiteBody, response: { 201: SiteView, ...errorResponses } }
   }, async (req, reply) => reply.code(201).send(siteView(await services.sites.create(req.body))))
 
   app.patch('/sites/:id', {
+    config: { role: 'admin' },
     schema: { summary: 'Change a site (identity is replaced as a whole; null removes it)', tags: ['admin'], security, params: IdParams, body: PatchSiteBody, response: { 200: SiteView, ...errorResponses } }
   }, async req => siteView(await services.sites.update(req.params.id, req.body)))
 }

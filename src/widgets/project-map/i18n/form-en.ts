@@ -1,0 +1,27 @@
+import type { FormStrings } from './strings.ts';
+
+export const enForm: FormStrings = {
+  reportIntro: 'Seen works the city has not listed? Tell us. Staff review every report before it appears.',
+  reportTitle: 'Title',
+  description: 'Description',
+  start: 'Start date',
+  end: 'End date (if known)',
+  email: 'Email (optional)',
+  emailWhy: 'Only for staff to ask you a question about this report. Never shown publicly.',
+  location: 'Location',
+  pickerAt: 'at {lat}, {lng}',
+  pickerHelp: 'Focus the marker and use the arrow keys to move it, Enter to confirm. Or click the map, drag the marker, or type below.',
+  pickerNoMap: 'Type the coordinates or an address below.',
+  confirmed: 'Location set',
+  coordinates: 'Coordinates (latitude, longitude)',
+  addressLine: 'Address or place',
+  badCoordinates: 'Write the coordinates as latitude, longitude, for example 52.09, 5.12.',
+  needLocation: 'Give a location: place the marker, type coordinates or an address.',
+  send: 'Send report',
+  cancel: 'Cancel',
+  received: 'Received. Your report will appear on the map after review.',
+  outOfBounds: 'This location is outside the area this map covers.',
+  endBeforeStart: 'The end date is before the start date.',
+  closed: 'This map does not take reports at the moment.',
+  dailyLimit: 'You have sent as many reports as allowed today. Please try again tomorrow.',
+};

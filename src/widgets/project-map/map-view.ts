@@ -1,0 +1,341 @@
+// The only module that imports maplibre-gl: the widget imports this one lazily, when the map comes
+// near the viewport or the resident opens the map, so the list and filters never wait for it.
+import { Map as MapLibre, Marker, NavigationControl, addProtocol, type ExpressionSpecification, type GeoJSONSource, type StyleSpecification } from 'maplibre-gl';
+import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
+import type { ProjectIndex } from './project-filters.ts';
+import type { Bounds, Category, LngLat } from './project-map.types.ts';
+import { loadPack, plural } from '../../core/i18n/index.ts';
+import { mapStrings, type MapStrings } from './i18n/map.ts';
+
+export interface MapViewOptions {
+  container: HTMLElement;
+  /** The widget's shadow root, which adopts maplibre's CSS. */
+  root: ShadowRoot;
+  style: string;
+  /** The style's response, requested while maplibre was still downloading. */
+  styleResponse: Promise<Response>;
+  center: LngLat;
+  zoom: number;
+  /** Fit this area instead of center + zoom. */
+  fit?: Bounds;
+  categories: Category[];
+  locale: string;
+  /** The name of the submission form's marker (the widget's string). */
+  picker: string;
+  /** A project was clicked on the map (its position in the index). */
+  onSelect(index: number): void;
+  /** The location picker moved (map click or marker drag). */
+  onPick(at: LngLat): void;
+  /** The view moved (for URL-hash mirroring). */
+  onMove(center: LngLat, zoom: number): void;
+}
+
+type GeoJSONSourceData = Parameters<GeoJSONSource['setData']>[0];
+type Feature = { type: 'Feature'; id: number; geometry: unknown; properties: { c: string; s: string } };
+const POINTS = 'projects-points';
+const SHAPES = 'projects-shapes';
+const CLICKABLE = ['points', 'shapes-fill', 'shapes-line'];
+
+let sheet: CSSStyleSheet | undefined;
+/**
+ * Ours, for what only exists with the map: a cluster's button sits on the circle maplibre draws
+ * (its count, focusable and named), and the canvas's focus ring.
+ */
+const ownCss = `
+  .cluster {
+    min-block-size: 2rem;
+    min-inline-size: 2rem;
+    padding: 0 .25rem;
+    border: 0;
+    border-radius: 50%;
+    background: transparent;
+    color: #fff;
+    font-weight: 700;
+  }
+  .cluster:focus-visible {
+    outline: 3px solid #1b1f24;
+    box-shadow: 0 0 0 5px #fff;
+  }
+  .maplibregl-canvas:focus-visible {
+    outline: 3px solid var(--_accent);
+    outline-offset: -3px;
+  }`;
+let pmtiles: Promise<unknown> | undefined;
+let maps = 0;
+
+/** Sources with relative URLs are resolved against the style's own URL, as maplibre does for a style it fetched. */
+async function loadStyle(url: string, response: Promise<Response>): Promise<StyleSpecification> {
+  const res = await response;
+  if (!res.ok) throw new Error(`map style: HTTP ${res.status}`);
+  const style = (await res.json()) as StyleSpecification;
+  const abs = (u: string) => (/^[a-z][a-z0-9+.-]*:/i.test(u) ? u : new URL(u, url).href);
+  let usesPmtiles = false;
+  for (const src of Object.values(style.sources ?? {}) as Record<string, unknown>[]) {
+    if (typeof src.data === 'string') src.data = abs(src.data);
+    if (typeof src.url === 'string') src.url = abs(src.url);
+    if (Array.isArray(src.tiles)) src.tiles = src.tiles.map(abs);
+    usesPmtiles ||= [src.url, ...((src.tiles as string[]) ?? [])].some((u) => typeof u === 'string' && u.startsWith('pmtiles://'));
+  }
+  // The PMTiles reader is only fetched for a style that needs it.
+  if (usesPmtiles)
+    await (pmtiles ??= import('pmtiles').then(({ Protocol }) => addProtocol('pmtiles', new Protocol().tile)));
+  return style;
+}
+
+/** west, south, east, north of any GeoJSON geometry's coordinates. */
+function boundsOf(coordinates: unknown): [number, number, number, number] {
+  const b: [number, number, number, number] = [180, 90, -180, -90];
+  const walk = (c: unknown): void => {
+    if (typeof (c as number[])[0] === 'number') {
+      const [x, y] = c as number[];
+      if (x < b[0]) b[0] = x;
+      if (y < b[1]) b[1] = y;
+      if (x > b[2]) b[2] = x;
+      if (y > b[3]) b[3] = y;
+    } else for (const d of c as unknown[]) walk(d);
+  };
+  walk(coordinates);
+  return b;
+}
+
+/** `['match', ['get', 'c'], 'roadworks', '#b3261e', …, fallback]`: a category's colour. */
+const byCategory = (categories: Category[]): ExpressionSpecification =>
+  categories.length
+    ? (['match', ['get', 'c'], ...categories.flatMap((c) => [c.id, c.color]), '#5f6368'] as unknown as ExpressionSpecification)
+    : ['literal', '#5f6368'];
+const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];
+const byStatus = (planned: number, inProgress: number, completed: number): ExpressionSpecification => [
+  'match',
+  ['get', 's'],
+  'planned',
+  planned,
+  'in_progress',
+  inProgress,
+  completed,
+];
+
+/**
+ * The map: a clustered GeoJSON source for points, another for lines and areas, the legend's
+ * status outlines, HTML buttons for clusters (focusable, named with their count) and the draggable
+ * marker of the submission form.
+ */
+export class MapView {
+  readonly map: MapLibre;
+  #o: MapViewOptions;
+  #features: Feature[] = [];
+  /** Which features the map has now (1 = shown), to send maplibre only what changed. */
+  #on?: Uint8Array;
+  #isPoint = new Uint8Array(0);
+  #selected?: { source: string; id: number };
+  #clusters = new Map<number, Marker>();
+  #picker?: Marker;
+
+  static async create(o: MapViewOptions): Promise<MapView> {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(maplibreCss + ownCss);
+    }
+    if (!o.root.adoptedStyleSheets.includes(sheet)) o.root.adoptedStyleSheets = [...o.root.adoptedStyleSheets, sheet];
+    const [style, strings] = await Promise.all([loadStyle(o.style, o.styleResponse), loadPack(mapStrings, o.locale).catch(() => mapStrings.en)]);
+    const view = new MapView(o, style, strings);
+    await view.#loaded;
+    return view;
+  }
+
+  #loaded: Promise<void>;
+
+  #s: MapStrings;
+
+  private constructor(o: MapViewOptions, style: StyleSpecification, s: MapStrings) {
+    this.#o = o;
+    this.#s = s;
+    this.map = new MapLibre({
+      container: o.container,
+      style,
+      center: o.center,
+      zoom: o.zoom,
+      ...(o.fit ? { bounds: o.fit } : {}),
+      attributionControl: { compact: true },
+      locale: { 'Map.Title': s.map, 'NavigationControl.ZoomIn': s.zoomIn, 'NavigationControl.ZoomOut': s.zoomOut, 'NavigationControl.ResetBearing': s.resetNorth, 'Marker.Title': o.picker },
+      dragRotate: false,
+      // No tile fade-in: the map is idle (and usable) 300 ms sooner.
+      fadeDuration: 0,
+      pitchWithRotate: false,
+    });
+    this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+    // The canvas (role region, named by maplibre) says how the keyboard moves it.
+    const hint = Object.assign(document.createElement('p'), { className: 'sr', id: `pm-hint-${++maps}`, textContent: s.mapHint });
+    o.container.append(hint);
+    this.map.getCanvas().setAttribute('aria-describedby', hint.id);
+    // 'load' can come in the same frame as the first 'idle': both are listened for before any await.
+    this.#loaded = new Promise((resolve, reject) => {
+      this.map.once('load', () => (this.#addLayers(), resolve()));
+      this.map.once('error', (e) => !this.map.loaded() && reject(e.error));
+    });
+    this.map.on('idle', () => this.#updateClusters());
+    this.map.on('moveend', () => {
+      const c = this.map.getCenter();
+      o.onMove([c.lng, c.lat], this.map.getZoom());
+    });
+  }
+
+  #addLayers() {
+    const map = this.map;
+    const colour = byCategory(this.#o.categories);
+    const empty = { type: 'FeatureCollection' as const, features: [] };
+    map.addSource(POINTS, { type: 'geojson', data: empty, cluster: true, clusterRadius: 48, clusterMaxZoom: 15 });
+    map.addSource(SHAPES, { type: 'geojson', data: empty });
+    map.addLayer({ id: 'shapes-fill', type: 'fill', source: SHAPES, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': colour, 'fill-opacity': byStatus(0.12, 0.35, 0.08) } });
+    // Status is the outline: dashed while planned, thick while in progress, thin and faded when done.
+    map.addLayer({ id: 'shapes-line', type: 'line', source: SHAPES, filter: ['!=', ['get', 's'], 'planned'], layout: { 'line-cap': 'round' }, paint: { 'line-color': colour, 'line-width': ['case', selected, 8, byStatus(3, 5, 2)], 'line-opacity': byStatus(1, 1, 0.5) } });
+    map.addLayer({ id: 'shapes-line-planned', type: 'line', source: SHAPES, filter: ['==', ['get', 's'], 'planned'], paint: { 'line-color': colour, 'line-width': ['case', selected, 6, 3], 'line-dasharray': [2, 1.5] } });
+    map.addLayer({ id: 'clusters', type: 'circle', source: POINTS, filter: ['has', 'point_count'], paint: { 'circle-color': '#0b5cad', 'circle-opacity': 0.85, 'circle-radius': ['step', ['get', 'point_count'], 16, 10, 20, 100, 26, 1000, 32], 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
+    map.addLayer({
+      id: 'points',
+      type: 'circle',
+      source: POINTS,
+      filter: ['!', ['has', 'point_count']],
+      paint: {
+        'circle-radius': ['case', selected, 11, 8],
+        'circle-color': ['match', ['get', 's'], 'planned', '#fff', colour],
+        'circle-opacity': byStatus(1, 1, 0.45),
+        'circle-stroke-color': ['case', selected, '#1b1f24', ['match', ['get', 's'], 'in_progress', '#1b1f24', colour]],
+        'circle-stroke-width': ['case', selected, 4, byStatus(3, 3, 1)],
+      },
+    });
+    map.addLayer({ id: 'shapes-hit', type: 'line', source: SHAPES, paint: { 'line-width': 14, 'line-opacity': 0 } });
+    for (const layer of [...CLICKABLE, 'shapes-hit']) {
+      map.on('click', layer, (e) => {
+        const id = e.features?.[0]?.id;
+        if (typeof id === 'number' && !this.#picker) this.#o.onSelect(id);
+      });
+      map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
+      map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
+    }
+    map.on('click', 'clusters', (e) => {
+      const f = e.features?.[0];
+      if (f) this.#zoomInto(f.properties.cluster_id as number, (f.geometry as unknown as { coordinates: LngLat }).coordinates);
+    });
+    map.on('click', (e) => {
+      if (!this.#picker) return;
+      this.#picker.setLngLat(e.lngLat);
+      this.#o.onPick([e.lngLat.lng, e.lngLat.lat]);
+    });
+  }
+
+  /**
+   * Shows the projects at these positions of the index. The first call hands every shown feature
+   * to maplibre's worker; later calls send only the difference (ids to remove, features to add),
+   * so narrowing a search sends a list of numbers rather than 100,000 geometries again.
+   */
+  show(index: ProjectIndex, shown: number[]) {
+    performance.mark('civic-map-show');
+    const n = index.features.length;
+    if (this.#features.length !== n || this.#features[0]?.geometry !== index.features[0]?.geometry) {
+      this.#features = index.features.map((f, i) => ({ type: 'Feature', id: i, geometry: f.geometry, properties: { c: f.properties.category, s: f.properties.status } }));
+      this.#isPoint = Uint8Array.from(index.features, (f) => +(f.geometry.type === 'Point'));
+      this.#on = undefined;
+    }
+    const next = new Uint8Array(n);
+    for (const i of shown) next[i] = 1;
+    const was = this.#on;
+    this.#on = next;
+    // [points, shapes] × [to add, to remove]
+    const add: [Feature[], Feature[]] = [[], []];
+    const remove: [number[], number[]] = [[], []];
+    const isPoint = this.#isPoint;
+    const features = this.#features;
+    for (let i = 0; i < n; i++) {
+      if (was && was[i] === next[i]) continue;
+      if (next[i]) add[isPoint[i] ? 0 : 1].push(features[i]);
+      else if (was) remove[isPoint[i] ? 0 : 1].push(i);
+    }
+    performance.mark('civic-map-diffed');
+    [POINTS, SHAPES].forEach((id, k) => {
+      const source = this.map.getSource(id) as GeoJSONSource;
+      if (!was) source.setData({ type: 'FeatureCollection', features: add[k] } as unknown as GeoJSONSourceData);
+      else if (add[k].length || remove[k].length) source.updateData({ add: add[k], remove: remove[k] } as unknown as Parameters<GeoJSONSource['updateData']>[0]);
+    });
+    // For bench/map.ts: our diff, then maplibre taking the data (it serialises it for its worker).
+    performance.measure('civic-map-diff', 'civic-map-show', 'civic-map-diffed');
+    performance.measure('civic-map-hand-over', 'civic-map-diffed');
+  }
+
+  /** Highlights a project and, with `fly`, brings it into view. */
+  select(index: ProjectIndex, i: number | undefined, fly: boolean) {
+    if (this.#selected) this.map.setFeatureState(this.#selected, { selected: false });
+    this.#selected = undefined;
+    if (i === undefined) return;
+    const g = index.features[i].geometry;
+    this.#selected = { source: g.type === 'Point' ? POINTS : SHAPES, id: i };
+    this.map.setFeatureState(this.#selected, { selected: true });
+    if (!fly) return;
+    if (g.type === 'Point') this.map.flyTo({ center: g.coordinates as LngLat, zoom: Math.max(this.map.getZoom(), 16) });
+    else this.map.fitBounds(boundsOf(g.coordinates), { padding: 40, maxZoom: 17 });
+  }
+
+  async #zoomInto(clusterId: number, center: LngLat) {
+    const zoom = await (this.map.getSource(POINTS) as GeoJSONSource).getClusterExpansionZoom(clusterId);
+    this.map.easeTo({ center, zoom });
+  }
+
+  /**
+   * Clusters are drawn by maplibre and covered by a button each: focusable, named "12 projects
+   * here: zoom in", so a screen reader announces the count. No glyphs needed (offline style).
+   */
+  #updateClusters() {
+    const seen = new Set<number>();
+    const view = this.map.getBounds();
+    for (const f of this.map.querySourceFeatures(POINTS, { filter: ['has', 'point_count'] })) {
+      const id = f.properties.cluster_id as number;
+      const at = (f.geometry as unknown as { coordinates: LngLat }).coordinates;
+      if (seen.has(id) || !view.contains(at)) continue;
+      seen.add(id);
+      const n = f.properties.point_count as number;
+      let m = this.#clusters.get(id);
+      if (!m) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'cluster';
+        b.textContent = String(f.properties.point_count_abbreviated ?? n);
+        b.setAttribute('aria-label', plural(this.#s.cluster, n, this.#o.locale));
+        b.addEventListener('click', (e) => (e.stopPropagation(), this.#zoomInto(id, m!.getLngLat().toArray() as LngLat)));
+        m = new Marker({ element: b }).setLngLat(at).addTo(this.map);
+        this.#clusters.set(id, m);
+      }
+    }
+    for (const [id, m] of this.#clusters) if (!seen.has(id)) m.remove(), this.#clusters.delete(id);
+  }
+
+  /**
+   * Room taken by the panel over the map (start or end side, px): the camera centers on what is
+   * still visible, so a selected project or the form's marker never hides behind the panel.
+   */
+  pad(px: number, rtl: boolean) {
+    this.map.setPadding({ top: 0, bottom: 0, left: rtl ? px : 0, right: rtl ? 0 : px });
+  }
+
+  /** The submission form's draggable marker; undefined removes it. */
+  setPicker(at: LngLat | undefined) {
+    if (!at) {
+      this.#picker?.remove();
+      this.#picker = undefined;
+      return;
+    }
+    if (!this.#picker) {
+      this.#picker = new Marker({ draggable: true, color: '#b3261e' }).setLngLat(at).addTo(this.map);
+      this.#picker.on('dragend', () => this.#o.onPick(this.#picker!.getLngLat().toArray() as LngLat));
+      // The form's own picker button is the keyboard way; the marker element stays out of the tab order.
+      this.#picker.getElement().tabIndex = -1;
+    } else this.#picker.setLngLat(at);
+    if (!this.map.getBounds().contains(at)) this.map.panTo(at);
+  }
+
+  resize() {
+    this.map.resize();
+  }
+
+  destroy() {
+    this.map.remove();
+  }
+}
