@@ -10,15 +10,12 @@
 // Prints p50/p99 per case and ends with a JSON summary line. Target: p99 ≤ 20 ms on SQLite for the
 // first page. Numbers, not pass/fail: exit 1 only when the bench cannot run.
 import crypto from 'node:crypto'
-import fs from 'node:fs'
 import os from 'node:os'
-import path from 'node:path'
 import { sql } from 'kysely'
-import { startPostgres } from '../scripts/pg.mjs'
 import { buildApp } from '../server/app.ts'
 import { loadConfig } from '../server/config.ts'
-import { migrateToLatest, openDatabase } from '../server/store/db.ts'
 import type { Database } from '../server/store/db.ts'
+import { cleanup, cleanups, openBenchDb } from './bench-db.ts'
 import type { CommentRow } from '../server/store/comments-repo.ts'
 
 const arg = (name: string, dflt: string) => {
@@ -38,29 +35,6 @@ if (!['sqlite', 'postgres'].includes(dbKind) || !(total >= 100) || !(requests > 
   process.exit(2)
 }
 
-const cleanups: Array<() => Promise<void> | void> = []
-async function cleanup () {
-  for (const c of cleanups.reverse()) {
-    try { await c() } catch (err) { console.error('cleanup:', err) }
-  }
-}
-
-async function openDb (): Promise<Database> {
-  if (dbKind === 'postgres') {
-    const pg = await startPostgres({ log: msg => console.log(`[pg] ${msg}`) })
-    cleanups.push(() => pg.stop())
-    const db = openDatabase({ databaseUrl: pg.url })
-    cleanups.push(() => db.close())
-    await migrateToLatest(db)
-    return db
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic-bench-comments-'))
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const db = openDatabase({ dataDir: dir })
-  cleanups.push(() => db.close())
-  await migrateToLatest(db)
-  return db
-}
 
 /** One thread of `total` comments with consistent counters, written in a few big transactions. */
 async function seed (db: Database): Promise<{ voter: string }> {
@@ -150,7 +124,7 @@ async function timeIt (name: string, url: () => string, headers: Record<string, 
 }
 
 try {
-  const db = await openDb()
+  const db = await openBenchDb(dbKind, 'comments')
   console.log(`seeding ${total} comments in one thread (${dbKind}) …`)
   const s0 = performance.now()
   const { voter } = await seed(db)

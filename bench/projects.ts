@@ -10,15 +10,12 @@
 // `http` adds the client's reading of the body in this same process. Prints p50/p99 and the payload
 // size (JSON and on the wire) per case and ends with a JSON summary line. Target: the whole feed of 10,000
 // projects in ≤ 50 ms on SQLite. Numbers, not pass/fail: exit 1 only when the bench cannot run.
-import fs from 'node:fs'
 import os from 'node:os'
-import path from 'node:path'
 import { sql } from 'kysely'
-import { startPostgres } from '../scripts/pg.mjs'
 import { buildApp } from '../server/app.ts'
 import { loadConfig } from '../server/config.ts'
-import { migrateToLatest, openDatabase } from '../server/store/db.ts'
 import type { Database } from '../server/store/db.ts'
+import { cleanup, cleanups, openBenchDb } from './bench-db.ts'
 import { bumpFeedVersion, insertProjects, saveMapSettings } from '../server/store/projects-repo.ts'
 import type { Geometry, Project, ProjectStatus } from '../server/store/projects-repo.ts'
 import { DEMO_MAP } from '../server/seed-projects.ts'
@@ -38,29 +35,6 @@ if (!['sqlite', 'postgres'].includes(dbKind) || sizes.some(n => !(n >= 1)) || !(
   process.exit(2)
 }
 
-const cleanups: Array<() => Promise<void> | void> = []
-async function cleanup () {
-  for (const c of cleanups.reverse()) {
-    try { await c() } catch (err) { console.error('cleanup:', err) }
-  }
-}
-
-async function openDb (): Promise<Database> {
-  if (dbKind === 'postgres') {
-    const pg = await startPostgres({ log: msg => console.log(`[pg] ${msg}`) })
-    cleanups.push(() => pg.stop())
-    const db = openDatabase({ databaseUrl: pg.url })
-    cleanups.push(() => db.close())
-    await migrateToLatest(db)
-    return db
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civic-bench-projects-'))
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const db = openDatabase({ dataDir: dir })
-  cleanups.push(() => db.close())
-  await migrateToLatest(db)
-  return db
-}
 
 /** A deterministic spread over the demo bounds. */
 function geometryOf (i: number): Geometry {
@@ -119,7 +93,7 @@ function pct (sorted: number[], p: number): number {
 interface Case { name: string; n: number; http: { p50: number; p99: number }; server: { p50: number; p99: number }; kb: number; wireKb: number; features: number }
 
 try {
-  const db = await openDb()
+  const db = await openBenchDb(dbKind, 'projects')
   const config = { ...loadConfig({ PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: 'bench', SEED: '0', DEMO: '0', LOG_REQUESTS: '0', CDN_DIR: '/nonexistent' }) }
   const app = await buildApp({ db, config })
   cleanups.push(() => app.close())
