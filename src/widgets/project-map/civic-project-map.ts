@@ -119,6 +119,9 @@ export class CivicProjectMap extends CivicElement<ProjectMapStrings> {
   #index?: ProjectIndex;
   #map?: MapView;
   #observer?: IntersectionObserver;
+  /** maplibre and the map view, fetched as soon as the widget nears the viewport (beside the data). */
+  #mapModule?: Promise<typeof import('./map-view.ts')>;
+  #near?: IntersectionObserver;
   #categories: Record<string, Category> = {};
   #view?: { center: LngLat; zoom: number };
   #heightSheet = new CSSStyleSheet();
@@ -146,6 +149,7 @@ export class CivicProjectMap extends CivicElement<ProjectMapStrings> {
   protected async fetchContent() {
     this.#teardownMap();
     const q = this.#siteQuery();
+    const hashState = this.hash ? import('./hash-state.ts') : undefined; // fetched beside the data, not after it
     const [settings, projects] = await Promise.all([
       this.client.get<MapSettings>(`v1/projects/map${q && '?' + q}`),
       this.client.get<ProjectCollection>(`v1/projects${q && '?' + q}`),
@@ -153,7 +157,7 @@ export class CivicProjectMap extends CivicElement<ProjectMapStrings> {
     this.#categories = Object.fromEntries(settings.categories.map((c) => [c.id, c]));
     this.#index = indexProjects(projects.features);
     this.settings = settings;
-    if (this.hash) this.#hashState ??= await import('./hash-state.ts');
+    if (hashState) this.#hashState ??= await hashState;
     const from = this.hash ? this.#hashState!.readHash() : {};
     this.#initFilters(from);
     this.#refilter();
@@ -174,10 +178,24 @@ export class CivicProjectMap extends CivicElement<ProjectMapStrings> {
   connectedCallback() {
     super.connectedCallback();
     this.#map?.resize();
+    // Near the viewport: start downloading maplibre now, while the projects load, not after them.
+    this.#near ??= new IntersectionObserver(
+      (entries) => entries.some((e) => e.isIntersecting) && (this.#near!.disconnect(), hasWebgl2() && this.#mapView().catch(() => {})),
+      { rootMargin: '200px' },
+    );
+    this.#near.observe(this);
+  }
+
+  #mapView() {
+    return (this.#mapModule ??= import('./map-view.ts').catch((e) => {
+      this.#mapModule = undefined; // a retry fetches again
+      throw e;
+    }));
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
+    this.#near?.disconnect();
     this.#observer?.disconnect();
     this.#observer = undefined;
     // Removed for good (not just moved): free the map's WebGL context, which browsers ration.
@@ -224,7 +242,7 @@ export class CivicProjectMap extends CivicElement<ProjectMapStrings> {
     const styleResponse = fetch(style, { credentials: 'omit' });
     styleResponse.catch(() => {}); // a failure is reported where it is awaited
     try {
-      const { MapView } = await import('./map-view.ts');
+      const { MapView } = await this.#mapView();
       const container = this.renderRoot.querySelector<HTMLElement>('.canvas');
       if (!container?.isConnected || this.settings !== settings) return void (this.mapState = 'idle');
       const s = this.s;

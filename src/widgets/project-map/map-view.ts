@@ -1,6 +1,6 @@
 // The only module that imports maplibre-gl: the widget imports this one lazily, when the map comes
 // near the viewport or the resident opens the map, so the list and filters never wait for it.
-import { Map as MapLibre, Marker, NavigationControl, addProtocol, type ExpressionSpecification, type GeoJSONSource, type StyleSpecification } from 'maplibre-gl';
+import { Map as MapLibre, Marker, NavigationControl, addProtocol, prewarm, type ExpressionSpecification, type GeoJSONSource, type StyleSpecification } from 'maplibre-gl';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
 import type { ProjectIndex } from './project-filters.ts';
 import type { Bounds, Category, LngLat } from './project-map.types.ts';
@@ -60,6 +60,10 @@ const ownCss = `
     outline: 3px solid var(--_accent);
     outline-offset: -3px;
   }`;
+// maplibre's workers start (and compile their code) now, while the widget still waits for its
+// data and style, instead of when the map is created.
+prewarm();
+
 let pmtiles: Promise<unknown> | undefined;
 let maps = 0;
 
