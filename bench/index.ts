@@ -7,7 +7,7 @@
 //                                    10,000-comment thread's first page, SQLite and PostgreSQL)
 //   npm run bench -- --quick         the same with 5 s vote runs (a smoke run)
 //   options: --build (build first even when dist exists), --iterations N (render, default 5),
-//            --no-votes, --no-render (every render scenario), --no-comments (bench/comments.ts), --no-projects (bench/projects.ts),
+//            --no-votes, --no-render (every render scenario), --no-comments (bench/comments.ts), --no-projects (bench/projects.ts), --no-map (bench/map.ts),
 //            --no-docs (do not write docs/benchmarks.md), --json FILE
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -260,6 +260,30 @@ if (!flag('--no-comments'))
 const projectsRuns: CommentsRun[] = [];
 if (!flag('--no-projects')) projectsRuns.push(await runServerBench('projects', 'sqlite', '\n== '));
 
+// The project map in Chromium: bench/map.ts (10, 10,000 and 100,000 projects: map idle, filtering).
+interface MapResult {
+  n: number;
+  listMs: number;
+  mapIdleMs: number;
+  idleAfterMaplibreMs: number;
+  filter: { p50Ms: number; maxMs: number; longestOursMs: number };
+}
+let mapRun: { json: { results?: MapResult[] } | null; tail: string; seconds: number; code: number | null } | null = null;
+if (!flag('--no-map')) {
+  console.log('\n## Project map: tsx bench/map.ts');
+  const { code, out, seconds } = await runChild(['bench/map.ts'], 900_000);
+  const line = out.split('\n').reverse().find((l) => l.trim().startsWith('{"bench":"map"'));
+  let json = null;
+  try {
+    json = line ? JSON.parse(line) : null;
+  } catch {
+    /* no summary line */
+  }
+  const from = out.indexOf('\n== ');
+  mapRun = { json, seconds, code, tail: (from >= 0 ? out.slice(from, out.lastIndexOf('{"bench"')) : out.trim().split('\n').slice(-15).join('\n')).trim() };
+  if (!json) notes.push(`map bench failed: exit ${code}`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // One summary table: every number with its target.
 interface Row {
@@ -440,6 +464,28 @@ for (const c of projectsRuns) {
   }
 }
 
+for (const r of mapRun?.json?.results ?? []) {
+  const area = 'project map';
+  const n = r.n.toLocaleString('en');
+  const idleTarget = r.n === 10_000 ? 1000 : r.n === 100_000 ? 2500 : null;
+  rows.push({ area, metric: `${n} projects: list shown since navigation`, value: fmtN(r.listMs, ' ms'), target: '—', verdict: '' });
+  rows.push({
+    area,
+    metric: `${n} projects: map idle after the maplibre chunk arrived (SwiftShader)`,
+    value: fmtN(r.idleAfterMaplibreMs, ' ms'),
+    target: idleTarget ? `≤ ${idleTarget} ms (the issue)` : '—',
+    verdict: idleTarget ? verdict(r.idleAfterMaplibreMs, idleTarget) : '',
+  });
+  rows.push({ area, metric: `${n} projects: map idle since navigation`, value: fmtN(r.mapIdleMs, ' ms'), target: '—', verdict: '' });
+  rows.push({
+    area,
+    metric: `${n} projects: filtering, input → list drawn p50 (max); longest task of our code`,
+    value: `${fmtN(r.filter.p50Ms, ' ms')} (${fmtN(r.filter.maxMs, ' ms')}); ${fmtN(r.filter.longestOursMs, ' ms')}`,
+    target: '≤ 50 ms (the issue)',
+    verdict: verdict(r.filter.longestOursMs, 50),
+  });
+}
+
 const widths = (['area', 'metric', 'value', 'target', 'verdict'] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
 const line = (r: Row) => [r.area, r.metric, r.value, r.target, r.verdict].map((c, i) => c.padEnd(widths[i])).join('  ');
 console.log('\n## Summary (render: median of the iterations, worst in brackets)');
@@ -491,7 +537,7 @@ const loadLine = (what: string, r: RenderResult) =>
 if (render) loadLine('render bench', render);
 if (renderComments) loadLine('comments render bench', renderComments);
 if (renderConsultation) loadLine('consultation render bench', renderConsultation);
-md.push(`- commands: \`npm run bench${quick ? ' -- --quick' : ''}\` = \`tsx bench/index.ts\`; parts: \`tsx bench/bundle.ts\`, \`tsx bench/render.ts\`, \`tsx bench/render.ts --widget comments|consultation\`, \`tsx bench/votes.ts --db sqlite|postgres --duration ${voteSeconds} --connections ${voteConnections}\`, \`tsx bench/comments.ts --db sqlite|postgres\` (= \`npm run bench:comments\` on SQLite), \`tsx bench/projects.ts\``, '');
+md.push(`- commands: \`npm run bench${quick ? ' -- --quick' : ''}\` = \`tsx bench/index.ts\`; parts: \`tsx bench/bundle.ts\`, \`tsx bench/render.ts\`, \`tsx bench/render.ts --widget comments|consultation\`, \`tsx bench/votes.ts --db sqlite|postgres --duration ${voteSeconds} --connections ${voteConnections}\`, \`tsx bench/comments.ts --db sqlite|postgres\` (= \`npm run bench:comments\` on SQLite), \`tsx bench/projects.ts\`, \`tsx bench/map.ts\``, '');
 md.push('| area | metric | value | target | verdict |', '|---|---|---|---|---|');
 for (const r of rows) md.push(`| ${esc(r.area)} | ${esc(r.metric)} | ${esc(r.value)} | ${esc(r.target)} | ${esc(r.verdict)} |`);
 md.push('');
@@ -646,6 +692,13 @@ if (projectsRuns.length) {
   for (const c of projectsRuns) md.push(`### ${c.db} (${c.seconds} s wall, exit ${c.exitCode})`, '', '```', c.tail, '```', '');
 }
 
+if (mapRun) {
+  md.push('## Project map (bench/map.ts)', '');
+  md.push('The real server seeded with 10 (maplibre and the basemap alone), 10,000 and 100,000 projects, the built bundle, Chromium');
+  md.push('with SwiftShader\'s software WebGL2 (no GPU here: map drawing is far slower than on a phone\'s GPU). Its output:', '');
+  md.push(`### (${mapRun.seconds} s wall, exit ${mapRun.code})`, '', '```', mapRun.tail, '```', '');
+}
+
 md.push('## Caveats', '');
 md.push('- The render numbers come from a localhost server: network latency is ~0, so request waterfalls cost almost nothing');
 md.push('  here and the chain depth is the number to watch (each hop is one round trip on a real network).');
@@ -665,6 +718,6 @@ if (!flag('--no-docs')) {
   console.log('\nwrote docs/benchmarks.md');
 }
 const jsonOut = value('--json');
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bundle, render, renderFr, renderComments, renderConsultation, votes, comments: commentsRuns, projects: projectsRuns, notes, rows }, null, 2));
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bundle, render, renderFr, renderComments, renderConsultation, votes, comments: commentsRuns, projects: projectsRuns, map: mapRun, notes, rows }, null, 2));
 console.log(`bench done in ${Math.round((Date.now() - started.getTime()) / 1000)} s`);
 process.exit(bundle || render || renderComments || renderConsultation ? 0 : 1);
