@@ -10,6 +10,7 @@ import { CommentAdminService } from './comment-admin.ts'
 import { CommentService } from './comments.ts'
 import { ConsultationAdminService } from './consultation-admin.ts'
 import { ConsultationService } from './consultations.ts'
+import { GdprService } from './gdpr.ts'
 import { IdentityVerifier } from './identity.ts'
 import { LocalLiveBus } from './live.ts'
 import { LoginLimiter } from './login-limiter.ts'
@@ -50,6 +51,8 @@ export interface Services {
   projectAdmin: ProjectAdminService
   /** Basemap style, context layers and PMTiles archive of the project map. */
   map: MapService
+  /** A participant's data: export and erasure (GDPR). */
+  gdpr: GdprService
   webhooks: Webhooks
   live: LiveBus
   writer: VoteWriter
@@ -111,6 +114,7 @@ export async function createServices (db: Database, config: Config, log: Fastify
     projects: new ProjectService({ db, catalog, tokens, origins, webhooks, feed: projectFeed, participantLimiter }),
     projectAdmin: new ProjectAdminService(db, catalog, projectFeed),
     map: new MapService({ contextPath: config.mapContext, basemapPath: config.basemapPmtiles }, err => log.error({ err }, 'map files could not be read')),
+    gdpr: new GdprService(db, { tokens, catalog, results, live }),
     webhooks,
     live,
     writer,

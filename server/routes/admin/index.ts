@@ -3,6 +3,7 @@ import type { Services } from '../../services/index.ts'
 import { adminCommentRoutes } from './comments.ts'
 import { adminAuditRoutes } from './audit.ts'
 import { adminConsultationRoutes } from './consultations.ts'
+import { adminGdprRoutes } from './gdpr.ts'
 import { auditTrail, authenticate } from './guard.ts'
 import { adminPollRoutes } from './polls.ts'
 import { adminProjectRoutes } from './projects.ts'
@@ -32,4 +33,5 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   await app.register(adminCommentRoutes, { services })
   await app.register(adminConsultationRoutes, { services })
   await app.register(adminProjectRoutes, { services })
+  await app.register(adminGdprRoutes, { services })
 }
