@@ -132,6 +132,9 @@ export class CivicComments extends CivicElement<CommentsStrings> {
   }
 
   protected async fetchContent() {
+    // Comment times need Intl's number data (RelativeTimeFormat), whose first load is a long task:
+    // taken while the page is in flight, not in the task that draws the comments.
+    setTimeout(() => new Intl.NumberFormat(this.locale).format(1));
     const page = await this.#page({ sort: this.sort });
     this.#skew = Date.parse(page.serverTime) - Date.now();
     this.#since = page.serverTime;
