@@ -66,7 +66,8 @@ function adminPage(): Plugin {
 
 /** `vite build --mode admin`: the staff console, its own bundle in dist/admin (never in dist/cdn). */
 const adminBuild = {
-  plugins: [minifyLiterals({ options: { minifyOptions: { conservativeCollapse: true } } }) as Plugin, adminPage()],
+  // The project form's location picker is the map widget's own map: maplibre's worker file comes along.
+  plugins: [minifyLiterals({ options: { minifyOptions: { conservativeCollapse: true } } }) as Plugin, adminPage(), maplibreWorker()],
   build: {
     outDir: 'dist/admin',
     target: 'es2022',

@@ -7,7 +7,7 @@
 //                                    10,000-comment thread's first page, SQLite and PostgreSQL)
 //   npm run bench -- --quick         the same with 5 s vote runs (a smoke run)
 //   options: --build (build first even when dist exists), --iterations N (render, default 5),
-//            --no-votes, --no-render (every render scenario), --no-comments (bench/comments.ts), --no-projects (bench/projects.ts), --no-map (bench/map.ts),
+//            --no-votes, --no-render (every render scenario), --no-comments (bench/comments.ts), --no-projects (bench/projects.ts), --no-map (bench/map.ts), --no-console (bench/console.ts),
 //            --no-docs (do not write docs/benchmarks.md), --json FILE
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -284,6 +284,25 @@ if (!flag('--no-map')) {
   if (!json) notes.push(`map bench failed: exit ${code}`);
 }
 
+// The staff console's first screen in Chromium: bench/console.ts (sign-in, and signed in to the polls list).
+interface ConsoleResult {
+  signIn: { interactiveMs: { median: number; max: number } };
+  signedIn: { interactiveMs: { median: number; max: number }; contentMs: { median: number; max: number }; longestTaskMs: number };
+  bundle: { firstScreenKb: number; allJsKb: number };
+}
+let consoleRun: ConsoleResult | null = null;
+if (!flag('--no-console')) {
+  console.log('\n## Staff console: tsx bench/console.ts');
+  const { code, out } = await runChild(['bench/console.ts'], 300_000);
+  const found = out.split('\n').reverse().find((l) => l.trim().startsWith('{"bench":"console"'));
+  try {
+    consoleRun = found ? (JSON.parse(found) as ConsoleResult) : null;
+  } catch {
+    /* no summary line */
+  }
+  if (!consoleRun) notes.push(`console bench failed: exit ${code}`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // One summary table: every number with its target.
 interface Row {
@@ -484,6 +503,15 @@ for (const r of mapRun?.json?.results ?? []) {
     target: '≤ 50 ms (the issue)',
     verdict: verdict(r.filter.longestOursMs, 50),
   });
+}
+
+if (consoleRun) {
+  const area = 'staff console';
+  const c = consoleRun;
+  rows.push({ area, metric: 'sign-in screen interactive, median (max) of 5, no throttling', value: `${fmtN(c.signIn.interactiveMs.median, ' ms')} (${fmtN(c.signIn.interactiveMs.max, ' ms')})`, target: '≤ 1000 ms (the issue)', verdict: verdict(c.signIn.interactiveMs.median, 1000) });
+  rows.push({ area, metric: 'signed in: shell interactive, median (max)', value: `${fmtN(c.signedIn.interactiveMs.median, ' ms')} (${fmtN(c.signedIn.interactiveMs.max, ' ms')})`, target: '≤ 1000 ms (the issue)', verdict: verdict(c.signedIn.interactiveMs.median, 1000) });
+  rows.push({ area, metric: 'signed in: polls list shown, median (max); longest task', value: `${fmtN(c.signedIn.contentMs.median, ' ms')} (${fmtN(c.signedIn.contentMs.max, ' ms')}); ${fmtN(c.signedIn.longestTaskMs, ' ms')}`, target: '—', verdict: '' });
+  rows.push({ area, metric: 'console JS gzip: first screen (all chunks); nothing of it in dist/cdn', value: `${fmtN(c.bundle.firstScreenKb, ' KiB')} (${fmtN(c.bundle.allJsKb, ' KiB')})`, target: '—', verdict: '' });
 }
 
 const widths = (['area', 'metric', 'value', 'target', 'verdict'] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));

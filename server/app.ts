@@ -80,6 +80,8 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
   app.addHook('preClose', async () => { closing = true })
   // Runs after the HTTP server has drained: write what is still queued.
   app.addHook('onClose', async () => services.close())
+  // Retention's first run once the app is ready, then on its interval (RETENTION_INTERVAL_MINUTES).
+  app.addHook('onReady', async () => services.retention.start())
 
   await app.register(swagger, {
     openapi: {

@@ -21,6 +21,8 @@ export interface Config {
   webhookRetryMs: number
   webhookTries: number
   webhookTimeoutMs: number
+  /** Minutes between retention runs (raw responses past each site's retentionMonths); 0: none. */
+  retentionIntervalMinutes: number
   seed: boolean
   demo: boolean
   demoNgoPort: number
@@ -91,6 +93,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetryMs: int('WEBHOOK_RETRY_MS', env.WEBHOOK_RETRY_MS, 1000),
     webhookTries: Math.max(1, int('WEBHOOK_TRIES', env.WEBHOOK_TRIES, 5)),
     webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS, 10_000),
+    retentionIntervalMinutes: int('RETENTION_INTERVAL_MINUTES', env.RETENTION_INTERVAL_MINUTES, 60),
     seed: bool(env.SEED, true),
     demo: bool(env.DEMO, env.NODE_ENV !== 'production'),
     demoNgoPort: int('DEMO_NGO_PORT', env.DEMO_NGO_PORT, port === 0 ? 0 : port + 1),

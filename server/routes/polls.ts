@@ -36,7 +36,7 @@ export const pollRoutes: FastifyPluginAsyncTypebox<PollRouteOptions> = async (ap
       body: VoteBody,
       response: { 200: VoteResponse, ...errorResponses }
     }
-  }, async req => services.polls.vote(req.params.id, req.body.choices, writeContext(req)))
+  }, async req => services.polls.vote(req.params.id, req.body.choices, writeContext(req), req.body.page))
 
   const openStream = eventStreams(app, sseHeartbeatMs)
 

@@ -135,3 +135,28 @@ export const ResponsesPage = Type.Object({
   responses: Type.Array(AdminResponse),
   nextCursor: Nullable(Type.String())
 })
+
+const NullableString = Type.Union([Type.String(), Type.Null()])
+
+/** One response as both exports write it (the JSON's `responses`, the CSV's columns in this order). */
+export const ExportedResponse = Type.Object({
+  respondent: Type.String({ description: 'a pseudonym: a hash of the consultation and the participant' }),
+  answer: Type.String(),
+  answerLabel: NullableString,
+  followUp: NullableString,
+  area: NullableString,
+  areaLabel: NullableString,
+  page: Type.String(),
+  section: NullableString,
+  locale: NullableString,
+  createdAt: Type.String(),
+  updatedAt: Type.String()
+})
+
+export type ExportedResponse = Static<typeof ExportedResponse>
+
+export const ConsultationExport = Type.Object({
+  consultation: Type.Object({ id: Type.String(), question: Type.String(), type: Type.String() }),
+  exportedAt: Type.String({ format: 'date-time' }),
+  responses: Type.Array(ExportedResponse)
+})

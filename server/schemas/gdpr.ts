@@ -11,7 +11,7 @@ export const ParticipantParams = Type.Object({
 export const ParticipantExport = Type.Object({
   participant: Str,
   exportedAt: Type.String({ format: 'date-time' }),
-  votes: Type.Array(Type.Object({ pollId: Str, choices: Type.Array(Str), verified: Type.Boolean(), createdAt: Str, updatedAt: Str })),
+  votes: Type.Array(Type.Object({ pollId: Str, choices: Type.Array(Str), verified: Type.Boolean(), page: NStr, createdAt: Str, updatedAt: Str })),
   comments: Type.Array(Type.Object({
     id: Str, threadId: Str, siteId: Str, parentId: NStr, authorName: Str, body: Str,
     status: Str, verified: Type.Boolean(), createdAt: Str, editedAt: NStr

@@ -49,7 +49,13 @@ export const PollView = Type.Object({
 export type PollView = Static<typeof PollView>
 
 export const VoteBody = Type.Object({
-  choices: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100, description: 'option ids; ordered for ranked polls' })
+  choices: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100, description: 'option ids; ordered for ranked polls' }),
+  page: Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 2000,
+    description: 'the page voted from (absolute http(s) URL; stored without query and fragment, for the staff\'s breakdown by page). ' +
+      'Without it a changed vote keeps the page it had.'
+  }))
 }, { additionalProperties: false })
 
 export const VoteHeaders = Type.Object({

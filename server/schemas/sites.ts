@@ -36,6 +36,12 @@ export const CommentSettingsInput = Type.Partial(Type.Object({
   bannedWords: WordList
 }), { additionalProperties: false })
 
+export const SiteLocale = Type.Union([Type.Literal('en'), Type.Literal('fr'), Type.Literal('de'), Type.Literal('es'), Type.Literal('nl'), Type.Literal('ar')],
+  { description: 'the site\'s usual language' })
+const DefaultLocale = Type.Union([SiteLocale, Type.Null()], { description: 'null: none set' })
+const RetentionMonths = Type.Union([Type.Integer({ minimum: 1, maximum: 120 }), Type.Null()],
+  { description: 'raw responses are deleted this many months after their poll or consultation closed (aggregates are kept); null: kept' })
+
 export const SiteView = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -47,6 +53,8 @@ export const SiteView = Type.Object({
     hasSecret: Type.Boolean({ description: 'the HS256 key is write-only' })
   }), Type.Null()]),
   comments: CommentSettings,
+  defaultLocale: DefaultLocale,
+  retentionMonths: RetentionMonths,
   createdAt: Timestamp,
   updatedAt: Timestamp
 })
@@ -56,14 +64,48 @@ export const CreateSiteBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   origins: Type.Array(Origin, { maxItems: 100 }),
   identity: Type.Optional(Type.Union([SiteIdentityInput, Type.Null()])),
-  comments: Type.Optional(CommentSettingsInput)
+  comments: Type.Optional(CommentSettingsInput),
+  defaultLocale: Type.Optional(DefaultLocale),
+  retentionMonths: Type.Optional(RetentionMonths)
 }, { additionalProperties: false })
 
 export const PatchSiteBody = Type.Object({
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   origins: Type.Optional(Type.Array(Origin, { maxItems: 100 })),
   identity: Type.Optional(Type.Union([SiteIdentityInput, Type.Null()])),
-  comments: Type.Optional(Type.Object(CommentSettingsInput.properties, { additionalProperties: false, description: 'merged field by field' }))
+  comments: Type.Optional(Type.Object(CommentSettingsInput.properties, { additionalProperties: false, description: 'merged field by field' })),
+  defaultLocale: Type.Optional(DefaultLocale),
+  retentionMonths: Type.Optional(RetentionMonths)
 }, { additionalProperties: false })
 
 export const SiteList = Type.Object({ sites: Type.Array(SiteView) })
+
+export const WebhookTestResult = Type.Object({
+  ok: Type.Boolean({ description: 'the webhook answered 2xx' }),
+  status: Type.Optional(Type.Integer({ description: 'the HTTP status it answered' })),
+  error: Type.Optional(Type.String({ description: 'why it failed, in words ("connection refused", "HTTP 404")' })),
+  reason: Type.Optional(Type.Union([Type.Literal('http'), Type.Literal('refused'), Type.Literal('timeout'), Type.Literal('not-found'), Type.Literal('tls'), Type.Literal('network')],
+    { description: 'the failure as a code to translate' }))
+})
+
+const RetentionCounts = {
+  votes: Type.Integer(),
+  consultationResponses: Type.Integer(),
+  projectSubmissions: Type.Integer()
+}
+
+export const RetentionReport = Type.Object({
+  at: Timestamp,
+  sites: Type.Array(Type.Object({
+    siteId: Type.String(),
+    months: Type.Integer(),
+    cutoff: Type.String({ description: 'polls and consultations closed before this, and submissions rejected before this, lost their raw rows' }),
+    ...RetentionCounts
+  })),
+  ...RetentionCounts
+})
+
+export const RetentionStatus = Type.Object({
+  intervalMinutes: Type.Integer({ description: 'RETENTION_INTERVAL_MINUTES (0: no automatic runs)' }),
+  lastRun: Type.Union([RetentionReport, Type.Null()])
+})

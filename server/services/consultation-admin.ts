@@ -1,8 +1,8 @@
 import crypto from 'node:crypto'
-import type { CreateConsultationBody, OutcomeBody, PatchConsultationBody } from '../schemas/admin-consultations.ts'
+import type { CreateConsultationBody, ExportedResponse, OutcomeBody, PatchConsultationBody } from '../schemas/admin-consultations.ts'
 import type { ConsultationResults } from '../schemas/consultations.ts'
 import {
-  countAnswers, countByAreaAndAnswer, countByPage, countDaily, countFollowUps, getConsultation, hasResponses,
+  countAnswers, countResponses, getConsultation, hasResponses,
   insertConsultation, listConsultations, listResponsesPage, updateConsultation
 } from '../store/consultations-repo.ts'
 import type { Consultation, Outcome, ResponseCursor, ResponseRow, Targeting } from '../store/consultations-repo.ts'
@@ -240,10 +240,10 @@ export class ConsultationAdminService {
 
   async results (id: string): Promise<AdminResults> {
     const c = await this.#load(id)
-    const [cells, pages, daily, followUps] = await Promise.all([
-      countByAreaAndAnswer(this.#k, id), countByPage(this.#k, id), countDaily(this.#k, id), countFollowUps(this.#k, id)
-    ])
-    return toAdminResults(c, cells, pages, daily, followUps)
+    // Raw answers plus the counts kept when retention deleted older ones: the same results either way.
+    const k = await countResponses(this.#k, id)
+    return toAdminResults(c, k.cells.map(([area, answer, n]) => ({ area, answer, n })), k.pages.map(([page, n]) => ({ page, n })),
+      k.daily.map(([date, n]) => ({ date, n })), k.followUps)
   }
 
   #response (c: Consultation, r: ResponseRow): AdminResponse {
@@ -276,22 +276,52 @@ export class ConsultationAdminService {
     }
   }
 
-  /** One CSV row per response, oldest first, streamed page by page; cells formula-safe. */
-  async * exportCsv (id: string): AsyncGenerator<string> {
-    const c = await this.#load(id)
+  /** Every response, oldest first, read 1000 at a time: what both exports write. */
+  async * #exportRows (c: Consultation): AsyncGenerator<ExportedResponse> {
     const areas = new Map((c.areas ?? []).map(a => [a.id, a.label]))
-    yield '\ufeff' + csvRow(['respondent', 'answer', 'answer_label', 'follow_up', 'area', 'area_label', 'page', 'section', 'locale', 'created_at', 'updated_at'])
     let after: ResponseCursor | null = null
     for (;;) {
-      const page = await listResponsesPage(this.#k, id, after, 1000, 'asc')
+      const page = await listResponsesPage(this.#k, c.id, after, 1000, 'asc')
       for (const r of page) {
-        yield csvRow([pseudonym(c.id, r.participant_id), r.answer, answerLabel(c, r.answer), r.follow_up, r.area,
-          r.area === null ? null : areas.get(r.area) ?? null, r.page, r.section, r.locale, r.created_at, r.updated_at])
+        yield {
+          respondent: pseudonym(c.id, r.participant_id),
+          answer: r.answer,
+          answerLabel: answerLabel(c, r.answer),
+          followUp: r.follow_up,
+          area: r.area,
+          areaLabel: r.area === null ? null : areas.get(r.area) ?? null,
+          page: r.page,
+          section: r.section,
+          locale: r.locale,
+          createdAt: r.created_at,
+          updatedAt: r.updated_at
+        }
       }
       if (page.length < 1000) return
       const last = page[page.length - 1]!
       after = { createdAt: last.created_at, id: last.id }
     }
+  }
+
+  /** One CSV row per response, streamed; cells formula-safe. */
+  async * exportCsv (id: string): AsyncGenerator<string> {
+    const c = await this.#load(id)
+    yield '\ufeff' + csvRow(['respondent', 'answer', 'answer_label', 'follow_up', 'area', 'area_label', 'page', 'section', 'locale', 'created_at', 'updated_at'])
+    for await (const r of this.#exportRows(c)) {
+      yield csvRow([r.respondent, r.answer, r.answerLabel, r.followUp, r.area, r.areaLabel, r.page, r.section, r.locale, r.createdAt, r.updatedAt])
+    }
+  }
+
+  /** The CSV's rows as JSON, streamed: `{"consultation":…,"exportedAt":…,"responses":[…]}` (JSON needs no formula quoting). */
+  async * exportJson (id: string): AsyncGenerator<string> {
+    const c = await this.#load(id)
+    yield `{"consultation":${JSON.stringify({ id: c.id, question: c.question, type: c.type })},"exportedAt":${JSON.stringify(new Date().toISOString())},"responses":[`
+    let first = true
+    for await (const r of this.#exportRows(c)) {
+      yield (first ? '\n' : ',\n') + JSON.stringify(r)
+      first = false
+    }
+    yield '\n]}\n'
   }
 }
 

@@ -26,7 +26,7 @@ export function exportView (participantId: string, r: ParticipantRows, at: Date)
   return {
     participant: participantId,
     exportedAt: at.toISOString(),
-    votes: r.votes.map(v => ({ pollId: v.poll_id, choices: json(v.choices) as string[], verified: Number(v.verified) === 1, createdAt: v.created_at, updatedAt: v.updated_at })),
+    votes: r.votes.map(v => ({ pollId: v.poll_id, choices: json(v.choices) as string[], verified: Number(v.verified) === 1, page: v.page ?? null, createdAt: v.created_at, updatedAt: v.updated_at })),
     comments: r.comments.map(c => ({
       id: c.id, threadId: c.thread_id, siteId: c.site_id, parentId: c.parent_id, authorName: c.author_name, body: c.body,
       status: c.status, verified: Number(c.verified) === 1, createdAt: c.created_at, editedAt: c.edited_at

@@ -25,6 +25,7 @@ import { ProjectFeed, ProjectService } from './projects.ts'
 import { TokenBucketLimiter } from './rate-limit.ts'
 import type { RateLimiter } from './rate-limit.ts'
 import { ResultsCache } from './results.ts'
+import { RetentionService } from './retention.ts'
 import { SessionService } from './sessions.ts'
 import { SiteService } from './sites.ts'
 import { VoteWriter } from './vote-writer.ts'
@@ -54,6 +55,8 @@ export interface Services {
   /** A participant's data: export and erasure (GDPR). */
   gdpr: GdprService
   webhooks: Webhooks
+  /** Deletes raw responses past each site's retention (aggregates kept); started with the app. */
+  retention: RetentionService
   live: LiveBus
   writer: VoteWriter
   /** Flushes queued votes, then stops live fan-out. */
@@ -92,6 +95,8 @@ export async function createServices (db: Database, config: Config, log: Fastify
   const participantLimiter = new TokenBucketLimiter(config.rateLimit.participantPerMin)
   const projectFeed = new ProjectFeed(db)
   const webhooks = new Webhooks({ tries: config.webhookTries, baseDelayMs: config.webhookRetryMs, timeoutMs: config.webhookTimeoutMs, log })
+  const audit = new AuditLog(db)
+  const retention = new RetentionService(db, { intervalMs: config.retentionIntervalMinutes * 60_000, log, audit })
   return {
     db,
     tokens,
@@ -100,10 +105,10 @@ export async function createServices (db: Database, config: Config, log: Fastify
     adminAuth: new AdminAuth(admin.token),
     accounts,
     sessions,
-    audit: new AuditLog(db),
+    audit,
     polls: new PollService({ db, catalog, results, tokens, identity, origins, writer, live, participantLimiter }),
     pollAdmin: new PollAdminService(db, catalog, results, live),
-    sites: new SiteService(db, origins, catalog),
+    sites: new SiteService(db, origins, catalog, webhooks),
     comments: new CommentService({
       db, catalog, tokens, identity, origins, live, webhooks, participantLimiter,
       ipLimiter: new TokenBucketLimiter(config.commentIpPerMin)
@@ -116,9 +121,11 @@ export async function createServices (db: Database, config: Config, log: Fastify
     map: new MapService({ contextPath: config.mapContext, basemapPath: config.basemapPmtiles }, err => log.error({ err }, 'map files could not be read')),
     gdpr: new GdprService(db, { tokens, catalog, results, live }),
     webhooks,
+    retention,
     live,
     writer,
     async close () {
+      await retention.close()
       await writer.close()
       webhooks.close()
       live.close()

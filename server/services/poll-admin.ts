@@ -5,11 +5,13 @@ import { isUniqueViolation } from '../store/db.ts'
 import { getPoll, insertPoll, listPolls, updatePoll } from '../store/polls-repo.ts'
 import type { Poll, PollOption, PollType, ResultsVisibility } from '../store/polls-repo.ts'
 import { getSite } from '../store/sites-repo.ts'
-import { getTally, hasVotes, listVotesPage, saveTally } from '../store/votes-repo.ts'
+import { countVotesByPage, countVotesDaily, getTally, hasVotes, listVotesPage, saveTally } from '../store/votes-repo.ts'
 import type { Catalog } from './catalog.ts'
 import { csvRow } from './csv.ts'
 import { AppError, notFound } from './errors.ts'
 import type { LiveBus } from './live.ts'
+import { dailySeries, lastDay, pageBreakdown, TOP_PAGES } from './poll-activity.ts'
+import type { PollActivity } from './poll-activity.ts'
 import { pollStatus } from './poll-rules.ts'
 import type { PollStatus } from './poll-rules.ts'
 import { publicFields } from './polls.ts'
@@ -231,21 +233,69 @@ export class PollAdminService {
     return view
   }
 
-  /** One CSV row a vote, streamed page by page. Voters appear pseudonymised (hash of the voter key). */
-  async * exportCsv (id: string): AsyncGenerator<string> {
-    const poll = await this.#load(id)
+  /** Every vote of a poll, page by page in key order (never all in memory), with its pseudonym. */
+  async * #votes (poll: Poll): AsyncGenerator<ExportedVote> {
     const labels = new Map(poll.options.map(o => [o.id, o.label]))
-    yield '\ufeff' + csvRow(['voter', 'verified', 'choices', 'choice_ids', 'voted_at', 'updated_at'])
     let after: string | null = null
     for (;;) {
-      const page = await listVotesPage(this.#db.kysely, id, after, 1000)
+      const page = await listVotesPage(this.#db.kysely, poll.id, after, 1000)
       for (const v of page) {
         const ids = JSON.parse(v.choices) as string[]
-        const voter = crypto.createHash('sha256').update(`${id}\n${v.voter_key}`).digest('hex').slice(0, 16)
-        yield csvRow([voter, v.verified === 1, ids.map(c => labels.get(c) ?? c).join('; '), ids.join(' '), v.created_at, v.updated_at])
+        yield {
+          voter: crypto.createHash('sha256').update(`${poll.id}\n${v.voter_key}`).digest('hex').slice(0, 16),
+          verified: v.verified === 1,
+          choices: ids.map(c => labels.get(c) ?? c),
+          choiceIds: ids,
+          votedAt: v.created_at,
+          updatedAt: v.updated_at,
+          page: v.page ?? null
+        }
       }
       if (page.length < 1000) return
       after = page[page.length - 1]!.voter_key
     }
   }
+
+  /** One CSV row a vote, streamed page by page. Voters appear pseudonymised (hash of the voter key). */
+  async * exportCsv (id: string): AsyncGenerator<string> {
+    const poll = await this.#load(id)
+    yield '\ufeff' + csvRow(['voter', 'verified', 'choices', 'choice_ids', 'voted_at', 'updated_at', 'page'])
+    for await (const v of this.#votes(poll)) {
+      yield csvRow([v.voter, v.verified, v.choices.join('; '), v.choiceIds.join(' '), v.votedAt, v.updatedAt, v.page])
+    }
+  }
+
+  /**
+   * The CSV's rows as JSON, with the page each vote came from, streamed: `{"poll":…,"exportedAt":…,"votes":[…]}`.
+   * JSON.stringify escapes every value, and no spreadsheet evaluates a JSON file, so no cell needs the CSV's quoting.
+   */
+  async * exportJson (id: string): AsyncGenerator<string> {
+    const poll = await this.#load(id)
+    const head = { id: poll.id, question: poll.question, type: poll.type, options: poll.options }
+    yield `{"poll":${JSON.stringify(head)},"exportedAt":${JSON.stringify(new Date().toISOString())},"votes":[`
+    let first = true
+    for await (const v of this.#votes(poll)) {
+      yield (first ? '\n' : ',\n') + JSON.stringify(v)
+      first = false
+    }
+    yield '\n]}\n'
+  }
+
+  /** Participation for staff: votes per UTC day (by first vote) and per page (latest vote), whatever the visibility. */
+  async activity (id: string): Promise<PollActivity> {
+    const poll = await this.#load(id)
+    const [daily, pages] = await Promise.all([countVotesDaily(this.#db.kysely, id), countVotesByPage(this.#db.kysely, id, TOP_PAGES)])
+    return { voters: pages.votes, ...dailySeries(daily, lastDay(poll, new Date())), ...pageBreakdown(pages) }
+  }
+}
+
+/** One vote as exported: the voter as a pseudonym (hash of poll and voter key), choices as labels and ids. */
+export interface ExportedVote {
+  voter: string
+  verified: boolean
+  choices: string[]
+  choiceIds: string[]
+  votedAt: string
+  updatedAt: string
+  page: string | null
 }

@@ -3,6 +3,7 @@ import type { Database } from '../store/db.ts'
 import type { Poll } from '../store/polls-repo.ts'
 import { findMyVote } from '../store/votes-repo.ts'
 import type { Catalog, PollEntry } from './catalog.ts'
+import { pageKey, parsePage } from './consultation-rules.ts'
 import { AppError, notFound } from './errors.ts'
 import type { IdentityVerifier } from './identity.ts'
 import type { LiveBus } from './live.ts'
@@ -87,9 +88,11 @@ export class PollService {
     }
   }
 
-  async vote (pollId: string, choices: string[], ctx: WriteContext): Promise<{ vote: { choices: string[]; at: string }; results: PollResults | null }> {
+  /** `page`: the page voted from, kept (without query and fragment) for the staff's breakdown by page. */
+  async vote (pollId: string, choices: string[], ctx: WriteContext, page?: string): Promise<{ vote: { choices: string[]; at: string }; results: PollResults | null }> {
     const { poll, site } = await this.#entry(pollId)
     this.#d.origins.assertWrite(ctx.origin, site.origins, ctx.selfOrigin)
+    const votePage = page === undefined ? null : storedPage(page)
     if (!ctx.participantToken) throw new AppError(401, 'PARTICIPANT_REQUIRED', 'A participant token is required (POST /v1/participants)')
     const participantId = this.#d.tokens.verify(ctx.participantToken)
     if (!participantId) throw new AppError(401, 'PARTICIPANT_INVALID', 'The participant token is not valid')
@@ -111,7 +114,8 @@ export class PollService {
       choices,
       // Without a key every request is distinct: no replay, but never a double count either.
       idempotencyKey: ctx.idempotencyKey ?? `auto:${crypto.randomUUID()}`,
-      verified: poll.verifiedOnly
+      verified: poll.verifiedOnly,
+      page: votePage
     })
     const status = pollStatus(outcome.poll, new Date())
     return {
@@ -149,6 +153,16 @@ export class PollService {
     await deliver(null)
     return { recheck: () => deliver(null), close: unsubscribe }
   }
+}
+
+/** Longest page URL kept, after normalisation (percent-encoding can lengthen what was sent). */
+const MAX_PAGE = 2000
+
+/** The page as votes store it, the way consultation answers do: absolute http(s), no query or fragment. */
+function storedPage (page: string): string {
+  const key = pageKey(parsePage(page))
+  if (key.length > MAX_PAGE) throw new AppError(400, 'BAD_REQUEST', `\`page\` must be at most ${MAX_PAGE} characters`)
+  return key
 }
 
 export function publicFields (p: Poll) {

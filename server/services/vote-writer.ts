@@ -19,6 +19,8 @@ export interface VoteInput {
   choices: string[]
   idempotencyKey: string
   verified: boolean
+  /** The page voted from (normalised); without one, a changed vote keeps the page it had. */
+  page?: string | null
 }
 
 export interface VoteOutcome {
@@ -203,6 +205,7 @@ export class VoteWriter {
           choices: JSON.stringify(v.choices),
           idempotency_key: v.idempotencyKey,
           verified: v.verified ? 1 : 0,
+          page: v.page ?? cur?.page ?? null,
           created_at: cur?.created_at ?? at,
           updated_at: at
         }

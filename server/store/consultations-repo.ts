@@ -184,25 +184,31 @@ export async function insertResponses (db: Kysely<DB>, rows: ResponseRow[]): Pro
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('consultation_responses').values(rows.slice(i, i + 500)).execute()
 }
 
+/** Answered by anyone: raw rows, or counts kept after retention deleted them. */
 export async function hasResponses (db: Kysely<DB>, consultationId: string): Promise<boolean> {
   const r = await db.selectFrom('consultation_responses').select('id').where('consultation_id', '=', consultationId).limit(1).executeTakeFirst()
-  return r !== undefined
+  if (r !== undefined) return true
+  const kept = await db.selectFrom('consultation_aggregates').select('responses').where('consultation_id', '=', consultationId).executeTakeFirst()
+  return kept !== undefined && Number(kept.responses) > 0
 }
 
-/** Responses per answer, for each of the given consultations. */
+/** Responses per answer, for each of the given consultations (raw rows plus counts kept by retention). */
 export async function countAnswers (db: Kysely<DB>, consultationIds: string[]): Promise<Map<string, Map<string, number>>> {
   const out = new Map<string, Map<string, number>>()
+  const add = (id: string, answer: string, n: number) => {
+    let m = out.get(id)
+    if (!m) out.set(id, m = new Map())
+    m.set(answer, (m.get(answer) ?? 0) + n)
+  }
   for (let i = 0; i < consultationIds.length; i += 500) {
-    const rows = await db.selectFrom('consultation_responses')
+    const chunk = consultationIds.slice(i, i + 500)
+    const { raw: rows, kept } = await withKept(db, chunk, () => db.selectFrom('consultation_responses')
       .select(eb => ['consultation_id', 'answer', eb.fn.countAll<string | number>().as('n')])
-      .where('consultation_id', 'in', consultationIds.slice(i, i + 500))
+      .where('consultation_id', 'in', chunk)
       .groupBy(['consultation_id', 'answer'])
-      .execute()
-    for (const r of rows) {
-      let m = out.get(r.consultation_id)
-      if (!m) out.set(r.consultation_id, m = new Map())
-      m.set(r.answer, Number(r.n))
-    }
+      .execute())
+    for (const r of rows) add(r.consultation_id, r.answer, Number(r.n))
+    for (const [id, k] of kept) for (const [, answer, n] of k.counts.cells) add(id, answer, n)
   }
   return out
 }
@@ -245,6 +251,108 @@ export async function countFollowUps (db: Kysely<DB>, consultationId: string): P
     .where('consultation_id', '=', consultationId).where('follow_up', 'is not', null)
     .executeTakeFirstOrThrow()
   return Number(r.n)
+}
+
+// ── counts kept after retention ──────────────────────────────────────────────────────────────
+
+/** Everything staff and public results are made of: responses per (area, answer), page and day, and follow-ups. */
+export interface ResponseCounts {
+  /** [area, answer, n]. */
+  cells: Array<[string | null, string, number]>
+  /** [page, n]. */
+  pages: Array<[string, number]>
+  /** [YYYY-MM-DD, n]. */
+  daily: Array<[string, number]>
+  followUps: number
+}
+
+export const NO_COUNTS: Readonly<ResponseCounts> = Object.freeze({ cells: [], pages: [], daily: [], followUps: 0 })
+
+/** Counts of the raw rows only. */
+export async function countRawResponses (db: Kysely<DB>, consultationId: string): Promise<ResponseCounts> {
+  // One after the other: inside a transaction the queries share one connection anyway.
+  const cells = await countByAreaAndAnswer(db, consultationId)
+  const pages = await countByPage(db, consultationId)
+  const daily = await countDaily(db, consultationId)
+  const followUps = await countFollowUps(db, consultationId)
+  return {
+    cells: cells.map(c => [c.area, c.answer, c.n]),
+    pages: pages.map(p => [p.page, p.n]),
+    daily: daily.map(d => [d.date, d.n]),
+    followUps
+  }
+}
+
+/** Sums two sets of counts cell by cell (order: first seen; days sorted). */
+export function addCounts (a: ResponseCounts, b: ResponseCounts): ResponseCounts {
+  const sum = <K> (xs: Array<[K, number]>, ys: Array<[K, number]>, key: (k: K) => string) => {
+    const m = new Map<string, [K, number]>()
+    for (const [k, n] of [...xs, ...ys]) {
+      const e = m.get(key(k))
+      if (e) e[1] += n
+      else m.set(key(k), [k, n])
+    }
+    return [...m.values()]
+  }
+  const cells = sum<[string | null, string]>(a.cells.map(([area, answer, n]) => [[area, answer], n]), b.cells.map(([area, answer, n]) => [[area, answer], n]), k => JSON.stringify(k))
+  return {
+    cells: cells.map(([[area, answer], n]) => [area, answer, n]),
+    pages: sum(a.pages, b.pages, k => k),
+    daily: sum(a.daily, b.daily, k => k).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)),
+    followUps: a.followUps + b.followUps
+  }
+}
+
+export async function getAggregates (db: Kysely<DB>, consultationIds: string[]): Promise<Map<string, { counts: ResponseCounts; responses: number }>> {
+  const out = new Map<string, { counts: ResponseCounts; responses: number }>()
+  if (consultationIds.length === 0) return out
+  const rows = await db.selectFrom('consultation_aggregates').selectAll().where('consultation_id', 'in', consultationIds).execute()
+  for (const r of rows) out.set(r.consultation_id, { counts: JSON.parse(r.counts) as ResponseCounts, responses: Number(r.responses) })
+  return out
+}
+
+type Kept = Map<string, { counts: ResponseCounts; responses: number }>
+const keptVersion = (k: Kept) => [...k].map(([id, v]) => `${id}:${v.responses}`).sort().join(',')
+
+/**
+ * Raw counts and kept counts from one consistent moment: retention moves rows from one to the
+ * other in a transaction, so when the kept counts changed while the raw rows were counted, count again.
+ */
+async function withKept<T> (db: Kysely<DB>, ids: string[], countRaw: () => Promise<T>): Promise<{ raw: T; kept: Kept }> {
+  for (let attempt = 0; ; attempt++) {
+    const before = await getAggregates(db, ids)
+    const raw = await countRaw()
+    const kept = await getAggregates(db, ids)
+    if (keptVersion(before) === keptVersion(kept) || attempt >= 3) return { raw, kept }
+  }
+}
+
+/** Raw rows plus the counts retention kept: what every result is computed from. */
+export async function countResponses (db: Kysely<DB>, consultationId: string): Promise<ResponseCounts> {
+  const { raw, kept } = await withKept(db, [consultationId], () => countRawResponses(db, consultationId))
+  const k = kept.get(consultationId)
+  return k ? addCounts(k.counts, raw) : raw
+}
+
+/**
+ * Retention: folds a consultation's raw rows into its kept counts, then deletes them. Run inside a
+ * transaction that holds the consultation's row, so no answer arrives in between.
+ */
+export async function foldAndDeleteResponses (db: Kysely<DB>, consultationId: string, now: string): Promise<number> {
+  const raw = await countRawResponses(db, consultationId)
+  const n = raw.cells.reduce((t, [, , c]) => t + c, 0)
+  if (n === 0) return 0
+  const kept = (await getAggregates(db, [consultationId])).get(consultationId)
+  const counts = kept ? addCounts(kept.counts, raw) : raw
+  const responses = (kept?.responses ?? 0) + n
+  if (kept) {
+    await db.updateTable('consultation_aggregates').set({ counts: JSON.stringify(counts), responses, updated_at: now })
+      .where('consultation_id', '=', consultationId).execute()
+  } else {
+    await db.insertInto('consultation_aggregates').values({ consultation_id: consultationId, counts: JSON.stringify(counts), responses, updated_at: now }).execute()
+  }
+  const r = await db.deleteFrom('consultation_responses').where('consultation_id', '=', consultationId).executeTakeFirst()
+  return Number(r.numDeletedRows)
 }
 
 export interface ResponseCursor { createdAt: string; id: string }

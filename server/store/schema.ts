@@ -8,6 +8,10 @@ export interface SitesTable {
   identity: string | null
   /** JSON partial CommentSettings, or null for all defaults. */
   comment_settings: string | null
+  /** 'en' | 'fr' | 'de' | 'es' | 'nl' | 'ar', or null. */
+  default_locale: string | null
+  /** Raw responses are deleted this many months after their poll or consultation closed; null = kept. */
+  retention_months: number | null
   created_at: string
   updated_at: string
 }
@@ -42,6 +46,8 @@ export interface VotesTable {
   choices: string
   idempotency_key: string
   verified: number
+  /** The page of the latest vote (URL without query and fragment); null when none was sent (008). */
+  page: string | null
   created_at: string
   updated_at: string
 }
@@ -200,6 +206,15 @@ export interface ConsultationResponsesTable {
   updated_at: string
 }
 
+/** Counts of a consultation's raw responses deleted by retention; results add them to what is left. */
+export interface ConsultationAggregatesTable {
+  consultation_id: string
+  /** JSON { cells: [area, answer, n][], pages: [page, n][], daily: [date, n][], followUps }. */
+  counts: string
+  responses: number
+  updated_at: string
+}
+
 /** A project on the map: staff-made, imported, or submitted by a resident (then reviewed). */
 export interface ProjectsTable {
   id: string
@@ -292,6 +307,7 @@ export interface DB {
   comment_bans: CommentBansTable
   consultations: ConsultationsTable
   consultation_responses: ConsultationResponsesTable
+  consultation_aggregates: ConsultationAggregatesTable
   projects: ProjectsTable
   project_maps: ProjectMapsTable
   users: UsersTable

@@ -48,12 +48,20 @@ export const DEFAULT_COMMENT_SETTINGS: Readonly<CommentSettings> = Object.freeze
   webhookUrl: null
 })
 
+/** Languages the widgets and the console speak. */
+export const SITE_LOCALES = ['en', 'fr', 'de', 'es', 'nl', 'ar'] as const
+export type SiteLocale = typeof SITE_LOCALES[number]
+
 export interface Site {
   id: string
   name: string
   origins: string[]
   identity: SiteIdentity | null
   comments: CommentSettings
+  /** The site's usual language (null: none set). Optional so that older callers need not name it. */
+  defaultLocale?: SiteLocale | null
+  /** Raw responses are deleted this many months after their poll or consultation closed; null = kept. */
+  retentionMonths?: number | null
   createdAt: string
   updatedAt: string
 }
@@ -65,6 +73,8 @@ function toSite (r: SitesTable): Site {
     origins: JSON.parse(r.origins),
     identity: r.identity === null ? null : JSON.parse(r.identity),
     comments: { ...DEFAULT_COMMENT_SETTINGS, ...(r.comment_settings === null ? {} : JSON.parse(r.comment_settings)) },
+    defaultLocale: (r.default_locale ?? null) as SiteLocale | null,
+    retentionMonths: r.retention_months === null || r.retention_months === undefined ? null : Number(r.retention_months),
     createdAt: r.created_at,
     updatedAt: r.updated_at
   }
@@ -77,6 +87,8 @@ function toRow (s: Site): SitesTable {
     origins: JSON.stringify(s.origins),
     identity: s.identity === null ? null : JSON.stringify(s.identity),
     comment_settings: JSON.stringify(s.comments ?? DEFAULT_COMMENT_SETTINGS),
+    default_locale: s.defaultLocale ?? null,
+    retention_months: s.retentionMonths ?? null,
     created_at: s.createdAt,
     updated_at: s.updatedAt
   }
@@ -99,6 +111,12 @@ export async function insertSite (db: Kysely<DB>, site: Site): Promise<void> {
 export async function updateSite (db: Kysely<DB>, site: Site): Promise<void> {
   const { id, created_at: _c, ...rest } = toRow(site)
   await db.updateTable('sites').set(rest).where('id', '=', id).execute()
+}
+
+/** Sites whose raw responses expire, with their retention in months. */
+export async function listRetentionSites (db: Kysely<DB>): Promise<Array<{ id: string; months: number }>> {
+  const rows = await db.selectFrom('sites').select(['id', 'retention_months']).where('retention_months', 'is not', null).orderBy('id').execute()
+  return rows.map(r => ({ id: r.id, months: Number(r.retention_months) }))
 }
 
 /** Every site's origin list, for the CORS allow-list. */

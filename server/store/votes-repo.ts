@@ -1,7 +1,9 @@
+import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
 import type { DB, PollTalliesTable, VotesTable } from './schema.ts'
 
-export type VoteRow = VotesTable
+/** A vote row; `page` may be left out where there is none (seeded votes). */
+export type VoteRow = Omit<VotesTable, 'page'> & { page?: string | null }
 
 /** Maintained counters of one poll: option id → [votes, points]. */
 export interface Tally {
@@ -25,7 +27,7 @@ export async function findVotes (db: Kysely<DB>, pollId: string, voterKeys: stri
 
 /** Plain multi-row INSERT: a duplicate (poll_id, voter_key) fails on the primary key. */
 export async function insertVotes (db: Kysely<DB>, rows: VoteRow[]): Promise<void> {
-  // 8 columns a row; chunks keep well under SQLite's and PostgreSQL's parameter limits.
+  // 9 columns a row; chunks keep well under SQLite's and PostgreSQL's parameter limits.
   for (let i = 0; i < rows.length; i += 1000) {
     await db.insertInto('votes').values(rows.slice(i, i + 1000)).execute()
   }
@@ -34,7 +36,7 @@ export async function insertVotes (db: Kysely<DB>, rows: VoteRow[]): Promise<voi
 /** Replaces a vote, only if it still carries the key we read (optimistic check). */
 export async function replaceVote (db: Kysely<DB>, row: VoteRow, previousKey: string): Promise<boolean> {
   const r = await db.updateTable('votes')
-    .set({ choices: row.choices, idempotency_key: row.idempotency_key, participant_id: row.participant_id, verified: row.verified, updated_at: row.updated_at })
+    .set({ choices: row.choices, idempotency_key: row.idempotency_key, participant_id: row.participant_id, verified: row.verified, page: row.page ?? null, updated_at: row.updated_at })
     .where('poll_id', '=', row.poll_id).where('voter_key', '=', row.voter_key)
     .where('idempotency_key', '=', previousKey)
     .executeTakeFirst()
@@ -58,9 +60,12 @@ export async function findMyVote (db: Kysely<DB>, pollId: string, participantId:
     .executeTakeFirst()
 }
 
+/** Voted on by anyone: vote rows, or counted votes whose rows retention deleted. */
 export async function hasVotes (db: Kysely<DB>, pollId: string): Promise<boolean> {
   const r = await db.selectFrom('votes').select('voter_key').where('poll_id', '=', pollId).limit(1).executeTakeFirst()
-  return r !== undefined
+  if (r !== undefined) return true
+  const t = await db.selectFrom('poll_tallies').select('voters').where('poll_id', '=', pollId).executeTakeFirst()
+  return t !== undefined && Number(t.voters) > 0
 }
 
 /** A page of votes in key order, for streaming exports without loading everything. */
@@ -92,4 +97,52 @@ export async function saveTally (db: Kysely<DB>, t: Tally, isNew: boolean): Prom
   const row = { poll_id: t.pollId, version: t.version, voters: t.voters, tallies: JSON.stringify(t.counts) }
   if (isNew) await db.insertInto('poll_tallies').values(row).execute()
   else await db.updateTable('poll_tallies').set(row).where('poll_id', '=', t.pollId).execute()
+}
+
+/** Votes per UTC day of their first casting (ISO timestamps: the day is the first 10 characters). */
+export async function countVotesDaily (db: Kysely<DB>, pollId: string): Promise<Array<{ date: string; n: number }>> {
+  const day = sql<string>`substr(created_at, 1, 10)`
+  const rows = await db.selectFrom('votes')
+    .select(eb => [day.as('day'), eb.fn.countAll<string | number>().as('n')])
+    .where('poll_id', '=', pollId)
+    .groupBy(day)
+    .orderBy(day)
+    .execute()
+  return rows.map(r => ({ date: r.day, n: Number(r.n) }))
+}
+
+export interface PageCounts {
+  /** The pages with most votes, most first (ties by address); page null: votes that carry none. */
+  top: Array<{ page: string | null; n: number }>
+  /** All votes, and the distinct groups (pages, plus one for votes without a page). */
+  votes: number
+  groups: number
+}
+
+/** Votes grouped by page, only the first `limit` groups returned: a poll embedded site-wide may have thousands. */
+export async function countVotesByPage (db: Kysely<DB>, pollId: string, limit: number): Promise<PageCounts> {
+  const [top, totals] = await Promise.all([
+    db.selectFrom('votes')
+      .select(eb => ['page', eb.fn.countAll<string | number>().as('n')])
+      .where('poll_id', '=', pollId)
+      .groupBy('page')
+      // coalesce: SQLite sorts NULL first, PostgreSQL last; the same order on both.
+      .orderBy(sql`count(*)`, 'desc').orderBy(sql`coalesce(page, '')`)
+      .limit(limit)
+      .execute(),
+    db.selectFrom('votes')
+      .select(eb => [
+        eb.fn.countAll<string | number>().as('votes'),
+        eb.fn.count<string | number>('page').as('paged'),
+        eb.fn.count<string | number>('page').distinct().as('pages')
+      ])
+      .where('poll_id', '=', pollId)
+      .executeTakeFirstOrThrow()
+  ])
+  const votes = Number(totals.votes)
+  return {
+    top: top.map(r => ({ page: r.page, n: Number(r.n) })),
+    votes,
+    groups: Number(totals.pages) + (votes > Number(totals.paged) ? 1 : 0)
+  }
 }

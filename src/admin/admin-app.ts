@@ -15,8 +15,15 @@ import './views/embed-builder.ts';
 import './views/moderation.ts';
 import './views/lists.ts';
 import './views/consultation.ts';
+import './views/consultation-form.ts';
+import './views/threads.ts';
 import './views/site-form.ts';
 import './views/users.ts';
+import './views/project-list.ts';
+import './views/project-form.ts';
+import './views/project-import.ts';
+import './views/audit.ts';
+import './views/privacy.ts';
 
 const LANG_KEY = 'civic-admin-lang';
 
@@ -286,14 +293,28 @@ export class AdminApp extends LitElement {
       case 'embed':
         return html`<civic-admin-embed .origin=${this.widgetOrigin} .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-embed>`;
       case 'consultations':
+        if (first === 'new' || second === 'edit')
+          return html`<civic-admin-consultation-form .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-consultation-form>`;
         if (first)
           return html`<civic-admin-consultation .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-consultation>`;
         return html`<civic-admin-list .section=${section} .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-list>`;
+      case 'projects':
+        if (first === 'import')
+          return html`<civic-admin-project-import .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-project-import>`;
+        if (first === 'new' || second === 'edit')
+          return html`<civic-admin-project-form .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-project-form>`;
+        return html`<civic-admin-projects .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-projects>`;
       case 'sites':
         if (first) return html`<civic-admin-site .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-site>`;
         return html`<civic-admin-list .section=${section} .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-list>`;
       case 'users':
         return html`<civic-admin-users .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-users>`;
+      case 'audit':
+        return html`<civic-admin-audit .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-audit>`;
+      case 'privacy':
+        return html`<civic-admin-privacy .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-privacy>`;
+      case 'threads':
+        return html`<civic-admin-threads .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-threads>`;
       case 'comments':
         return html`<civic-admin-moderation .api=${p.api} .t=${p.t} .user=${user} .route=${p.route}></civic-admin-moderation>`;
       default:

@@ -30,16 +30,17 @@ export class AdminApi {
     return this.base + path;
   }
 
-  async request<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean; retried?: boolean } = {}): Promise<T> {
+  /** `opts.contentType`: `body` is a string sent as it is (an imported file), not JSON. */
+  async request<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean; retried?: boolean; contentType?: string } = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
     if (UNSAFE.has(method) && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
     let res: Response;
     try {
       res = await fetch(this.url(path), {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : opts.contentType ? String(body) : JSON.stringify(body),
         credentials: 'same-origin',
       });
     } catch {

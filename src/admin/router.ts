@@ -3,6 +3,7 @@
  * the route. `#setup=<token>` is the first-run link the server prints.
  */
 export interface Route {
+  /** '' at the bare console address: the shell shows the role's first section. */
   section: string;
   /** The path after the section: ['new'], ['ID'], ['ID', 'edit'], ['ID', 'results']. */
   rest: string[];
@@ -13,7 +14,7 @@ export function parseRoute(hash: string): Route {
   const h = hash.replace(/^#/, '');
   const [path, query = ''] = h.split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  return { section: parts[0] ?? 'polls', rest: parts.slice(1), params: new URLSearchParams(query) };
+  return { section: parts[0] ?? '', rest: parts.slice(1), params: new URLSearchParams(query) };
 }
 
 /** The first-run token when the URL is `#setup=<token>`. */

@@ -44,15 +44,18 @@ export async function setupFirstAdmin(api: AdminApi, body: { token: string; emai
   await api.request('POST', '/v1/admin/setup', body, { quiet401: true });
 }
 
-export type Section = 'polls' | 'consultations' | 'comments' | 'projects' | 'sites' | 'users' | 'audit';
+export type Section = 'polls' | 'consultations' | 'comments' | 'threads' | 'projects' | 'sites' | 'users' | 'audit' | 'privacy';
 
-/** What each role sees in the navigation (the server checks every route again). */
+/**
+ * What each role sees in the navigation (the server checks every route again). Thread settings are
+ * a section of their own, not a tab of the moderation queue: editors change them but have no queue.
+ */
 export const sectionsFor = (role: Role): Section[] =>
   role === 'admin'
-    ? ['polls', 'consultations', 'comments', 'projects', 'sites', 'users', 'audit']
+    ? ['polls', 'consultations', 'comments', 'threads', 'projects', 'sites', 'users', 'audit', 'privacy']
     : role === 'editor'
-      ? ['polls', 'consultations', 'projects']
-      : ['comments', 'polls', 'consultations', 'projects'];
+      ? ['polls', 'consultations', 'threads', 'projects']
+      : ['comments', 'threads', 'polls', 'consultations', 'projects'];
 
 /** Editors and admins change content; moderators read it and moderate. */
 export const canEdit = (role: Role) => role !== 'moderator';

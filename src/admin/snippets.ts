@@ -3,7 +3,7 @@ export type WidgetName = 'poll' | 'consultation' | 'comments' | 'project-map';
 
 export interface EmbedChoice {
   widget: WidgetName;
-  /** Poll or consultation id; comment thread key. */
+  /** Poll or consultation id; comment thread key; the project the map opens on. */
   target: string;
   lang: string;
   theme: '' | 'light' | 'dark' | 'auto';
@@ -29,6 +29,7 @@ export function attributes(c: EmbedChoice): [string, string][] {
   const list: [string, string][] = [];
   if (key[c.widget] && c.target) list.push([key[c.widget]!, c.target]);
   if (c.widget === 'project-map') {
+    if (c.target) list.push(['project', c.target]);
     if (c.category) list.push(['category', c.category]);
     if (c.status) list.push(['status', c.status]);
     if (c.height && isCssLength(c.height)) list.push(['height', c.height]);

@@ -34,3 +34,94 @@ export interface Site {
   identity: { hasSecret: boolean } | null;
   createdAt: string;
 }
+
+/** A GeoJSON geometry of a project (WGS84 [lng, lat]). */
+export interface ProjectGeometry {
+  type: 'Point' | 'LineString' | 'Polygon' | 'MultiLineString' | 'MultiPolygon';
+  coordinates: unknown;
+}
+
+/** `GET /v1/admin/projects/:id`: a project as staff see it (server/schemas/admin-projects.ts). */
+export interface AdminProject {
+  type: 'Feature';
+  id: string;
+  geometry: ProjectGeometry;
+  properties: {
+    title: string;
+    category: string;
+    status: 'planned' | 'in_progress' | 'completed';
+    start: string;
+    end: string | null;
+    address: string | null;
+    description: string;
+    contact: string | null;
+    link: string | null;
+    updatedAt: string;
+    siteId: string;
+    review: 'pending' | 'approved' | 'rejected';
+    rejectReason: string | null;
+    source: 'staff' | 'import' | 'resident';
+    submitterEmail: string | null;
+    createdAt: string;
+    reviewedAt: string | null;
+  };
+}
+
+/** `GET /v1/admin/sites/:site/map`: what the project screens need of a site's map settings. */
+export interface AdminMapSettings {
+  center: [number, number];
+  zoom: number;
+  categories: { id: string; label: string; color: string; icon: string }[];
+  style: string | null;
+}
+
+export type ConsultationType = 'yes-no' | 'scale' | 'emoji' | 'choice' | 'text';
+export type ConsultationVisibility = 'always' | 'after-answer' | 'after-close' | 'staff';
+export type OutcomeStatus = 'open' | 'under-review' | 'decided' | 'implemented';
+
+/** One consultation as staff read it (GET /v1/admin/consultations/:id). */
+export interface AdminConsultation {
+  id: string;
+  siteId: string;
+  type: ConsultationType;
+  question: string;
+  description: string | null;
+  options: { id: string; label: string }[];
+  notSure: boolean;
+  scaleLabels: { low: string; mid: string; high: string } | null;
+  maxLength: number;
+  followUp: string | null;
+  areas: { id: string; label: string }[] | null;
+  targeting: { paths: string[]; sections: string[]; siteWide: boolean };
+  sampling: number;
+  capDays: number;
+  opensAt: string | null;
+  closesAt: string | null;
+  status: 'scheduled' | 'open' | 'closed';
+  resultsVisibility: ConsultationVisibility;
+  nextSteps: string | null;
+  outcome: { status: OutcomeStatus; text: string; date: string; link: string | null } | null;
+  results: { respondents: number; answers: { answer: string; count: number }[] };
+  closedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ModerationMode = 'post' | 'pre' | 'first';
+
+/** A comment thread with its settings and queue sizes (GET /v1/admin/threads). */
+export interface AdminThread {
+  key: string;
+  siteId: string;
+  exists: boolean;
+  status: 'open' | 'closed';
+  closesAt: string | null;
+  commentCount: number;
+  /** The mode in force: the override, or the site's default. */
+  moderation: ModerationMode;
+  moderationOverride: ModerationMode | null;
+  closedAt: string | null;
+  pending: number;
+  reported: number;
+  createdAt: string | null;
+}

@@ -99,6 +99,9 @@ forEachDb('admin authentication and roles', env => {
     assert.equal(approved.status, 'published')
     const poll = await createPoll(t.app, site.id)
     assert.equal(ok(await t.app.inject({ method: 'GET', url: `/v1/admin/polls/${poll.id}`, headers: moderator.headers })).id, poll.id)
+    // Reading results is reading content: the results screens work for moderators; exports stay with editors.
+    assert.equal(ok(await t.app.inject({ method: 'GET', url: `/v1/admin/polls/${poll.id}/results`, headers: moderator.headers })).voters, 0)
+    assert.ok(Array.isArray(ok(await t.app.inject({ method: 'GET', url: `/v1/admin/polls/${poll.id}/activity`, headers: moderator.headers })).daily))
     const forbidden = [
       { method: 'POST', url: '/v1/admin/polls', payload: { siteId: site.id, question: 'Q?', type: 'single', options: ['A', 'B'] } },
       { method: 'POST', url: `/v1/admin/polls/${poll.id}/close` },

@@ -25,7 +25,7 @@ forEachDb('consultations (admin)', env => {
       ['GET', '/v1/admin/consultations'], ['POST', '/v1/admin/consultations'], ['GET', `/v1/admin/consultations/${c.id}`],
       ['PATCH', `/v1/admin/consultations/${c.id}`], ['POST', `/v1/admin/consultations/${c.id}/open`], ['POST', `/v1/admin/consultations/${c.id}/close`],
       ['PUT', `/v1/admin/consultations/${c.id}/outcome`], ['DELETE', `/v1/admin/consultations/${c.id}/outcome`],
-      ['GET', `/v1/admin/consultations/${c.id}/results`], ['GET', `/v1/admin/consultations/${c.id}/responses`], ['GET', `/v1/admin/consultations/${c.id}/export.csv`]
+      ['GET', `/v1/admin/consultations/${c.id}/results`], ['GET', `/v1/admin/consultations/${c.id}/responses`], ['GET', `/v1/admin/consultations/${c.id}/export.csv`], ['GET', `/v1/admin/consultations/${c.id}/export.json`]
     ]
     for (const [method, url] of routes) {
       const res = await t.app.inject({ method, url, headers: { authorization: 'Bearer wrong' } })
@@ -311,5 +311,22 @@ forEachDb('consultations (admin)', env => {
     assert.ok(lines[2]!.includes(`,'@section,`), lines[2])
     assert.ok(!/(^|,)[=+@-]/.test(lines.slice(1).join('\n').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '')), 'no cell starts with a formula character')
     assertError(await req('GET', '/consultations/nope/export.csv'), 404, 'NOT_FOUND')
+  })
+
+  test('JSON export: the CSV\'s rows as values (no formula quoting needed), with labels; unknown is a JSON 404', async () => {
+    const c = await createConsultation(t.app, siteId, { type: 'text', followUp: 'Why?', areas: [{ id: 'north', label: '=North' }] })
+    await answer(c.id, { answer: '=SUM(A1)', followUp: 'because', area: 'north' })
+    await answer(c.id, { answer: 'Plain wish' })
+    const res = await req('GET', `/consultations/${c.id}/export.json`)
+    assert.equal(res.statusCode, 200)
+    assert.match(String(res.headers['content-type']), /^application\/json; charset=utf-8/)
+    assert.match(String(res.headers['content-disposition']), new RegExp(`filename="consultation-${c.id}.json"`))
+    const body = JSON.parse(res.body)
+    assert.deepEqual(body.consultation, { id: c.id, question: c.question, type: 'text' })
+    assert.deepEqual(body.responses.map((r: Record<string, unknown>) => [r.answer, r.followUp, r.area, r.areaLabel]), [['=SUM(A1)', 'because', 'north', '=North'], ['Plain wish', null, null, null]])
+    assert.match(body.responses[0].respondent, /^[0-9a-f]{16}$/)
+    const csv = (await req('GET', `/consultations/${c.id}/export.csv`)).body
+    assert.ok(csv.includes(body.responses[1].respondent), 'the same pseudonyms as the CSV')
+    assertError(await req('GET', '/consultations/nope/export.json'), 404, 'NOT_FOUND')
   })
 })

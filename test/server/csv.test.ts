@@ -62,7 +62,7 @@ forEachDb('CSV export', env => {
     assert.match(String(res.headers['content-type']), /^text\/csv/)
     assert.match(String(res.headers['content-disposition']), /attachment; filename="poll-.*\.csv"/)
     const rows = parseCsv(res.body.replace(/^\ufeff/, ''))
-    assert.deepEqual(rows[0], ['voter', 'verified', 'choices', 'choice_ids', 'voted_at', 'updated_at'])
+    assert.deepEqual(rows[0], ['voter', 'verified', 'choices', 'choice_ids', 'voted_at', 'updated_at', 'page'])
     assert.equal(rows.length, 3)
     for (const r of rows.slice(1)) {
       for (const cell of r) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `cell ${cell} could run as a formula`)

@@ -30,6 +30,8 @@ describe('embed snippets', () => {
     expect(pageCss(c)).to.equal(
       'civic-project-map:not(:defined), [data-civic="project-map"]:empty { display: block; min-block-size: 40rem; }\ncivic-project-map { --civic-color-accent: #aa3300; }',
     );
+    // One project to open: its id as the `project` attribute.
+    expect(elementSnippet(choice({ widget: 'project-map', target: 'mill-lane' }))).to.equal('<civic-project-map project="mill-lane"></civic-project-map>');
   });
 
   it('drops values that are not a colour or a length instead of writing them into CSS', () => {

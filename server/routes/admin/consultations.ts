@@ -2,12 +2,13 @@ import { Readable } from 'node:stream'
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
-  AdminConsultation, AdminResults, ConsultationList, ConsultationListQuery, CreateConsultationBody, OutcomeBody,
+  AdminConsultation, AdminResults, ConsultationExport, ConsultationList, ConsultationListQuery, CreateConsultationBody, OutcomeBody,
   PatchConsultationBody, ResponsesPage, ResponsesQuery
 } from '../../schemas/admin-consultations.ts'
 import { errorResponses, IdParams } from '../../schemas/common.ts'
 import { Outcome } from '../../schemas/consultations.ts'
 import type { Services } from '../../services/index.ts'
+import { download, safeName } from './download.ts'
 
 const security = [{ admin: [] }]
 const tags = ['admin']
@@ -59,29 +60,22 @@ export const adminConsultationRoutes: FastifyPluginAsyncTypebox<{ services: Serv
   })
 
   app.get('/consultations/:id/results', {
-    config: { role: 'editor' },
+    config: { role: 'moderator' },
     schema: { summary: 'Counts, percentages, breakdown by area and by page, daily series', tags, security, params: IdParams, response: { 200: AdminResults, ...errorResponses } }
   }, async req => admin.results(req.params.id))
 
   app.get('/consultations/:id/responses', {
-    config: { role: 'editor' },
+    config: { role: 'moderator' },
     schema: { summary: 'Responses with free text and follow-ups, newest first, keyset-paged', tags, security, params: IdParams, querystring: ResponsesQuery, response: { 200: ResponsesPage, ...errorResponses } }
   }, async req => admin.responses(req.params.id, req.query.cursor, req.query.limit))
 
   app.get('/consultations/:id/export.csv', {
     config: { role: 'editor', audit: 'export' },
     schema: { summary: 'One CSV row per response (formula-safe cells)', tags, security, params: IdParams, produces: ['text/csv'], response: { 200: Type.Unsafe<Readable>({ type: 'string', description: 'text/csv' }), ...errorResponses } }
-  }, async (req, reply) => {
-    const rows = admin.exportCsv(req.params.id)
-    // Pull the first chunk before answering so an unknown consultation is still a JSON 404.
-    const first = await rows.next()
-    const body = Readable.from((async function * () {
-      if (!first.done) yield first.value
-      yield * rows
-    })())
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="consultation-${req.params.id.replace(/[^a-zA-Z0-9_-]/g, '')}.csv"`)
-      .send(body)
-  })
+  }, async (req, reply) => download(reply, admin.exportCsv(req.params.id), 'text/csv', `consultation-${safeName(req.params.id)}.csv`))
+
+  app.get('/consultations/:id/export.json', {
+    config: { role: 'editor', audit: 'export' },
+    schema: { summary: 'The CSV export\'s responses as JSON', tags, security, params: IdParams, response: { 200: ConsultationExport, ...errorResponses } }
+  }, async (req, reply) => download(reply, admin.exportJson(req.params.id), 'application/json', `consultation-${safeName(req.params.id)}.json`))
 }

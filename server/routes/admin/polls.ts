@@ -2,9 +2,10 @@ import { Readable } from 'node:stream'
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses, IdParams } from '../../schemas/common.ts'
-import { AdminPoll, CreatePollBody, PatchPollBody, PollList, PollListQuery } from '../../schemas/admin-polls.ts'
+import { AdminPoll, CreatePollBody, PatchPollBody, PollActivity, PollExport, PollList, PollListQuery } from '../../schemas/admin-polls.ts'
 import { PollResults } from '../../schemas/polls.ts'
 import type { Services } from '../../services/index.ts'
+import { download, safeName } from './download.ts'
 
 const security = [{ admin: [] }]
 const tags = ['admin']
@@ -43,24 +44,22 @@ export const adminPollRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
   }, async req => polls.setOpen(req.params.id, false))
 
   app.get('/polls/:id/results', {
-    config: { role: 'editor' },
+    config: { role: 'moderator' },
     schema: { summary: 'Results, whatever their visibility', tags, security, params: IdParams, response: { 200: PollResults, ...errorResponses } }
   }, async req => polls.results(req.params.id))
+
+  app.get('/polls/:id/activity', {
+    config: { role: 'moderator' },
+    schema: { summary: 'Participation: votes per UTC day and by page, whatever the visibility', tags, security, params: IdParams, response: { 200: PollActivity, ...errorResponses } }
+  }, async req => polls.activity(req.params.id))
 
   app.get('/polls/:id/export.csv', {
     config: { role: 'editor', audit: 'export' },
     schema: { summary: 'One CSV row a vote (formula-safe cells)', tags, security, params: IdParams, produces: ['text/csv'], response: { 200: Type.Unsafe<Readable>({ type: 'string', description: 'text/csv' }), ...errorResponses } }
-  }, async (req, reply) => {
-    const rows = polls.exportCsv(req.params.id)
-    // Pull the first chunk before answering so an unknown poll is still a JSON 404.
-    const first = await rows.next()
-    const body = Readable.from((async function * () {
-      if (!first.done) yield first.value
-      yield * rows
-    })())
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="poll-${req.params.id.replace(/[^a-zA-Z0-9_-]/g, '')}.csv"`)
-      .send(body)
-  })
+  }, async (req, reply) => download(reply, polls.exportCsv(req.params.id), 'text/csv', `poll-${safeName(req.params.id)}.csv`))
+
+  app.get('/polls/:id/export.json', {
+    config: { role: 'editor', audit: 'export' },
+    schema: { summary: 'The CSV export\'s votes as JSON, with the page of each vote', tags, security, params: IdParams, response: { 200: PollExport, ...errorResponses } }
+  }, async (req, reply) => download(reply, polls.exportJson(req.params.id), 'application/json', `poll-${safeName(req.params.id)}.json`))
 }

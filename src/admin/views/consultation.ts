@@ -110,7 +110,14 @@ export class AdminConsultationView extends ConsoleView {
       <p role="status">${this.note}</p>
       <div class="row">
         <a href="#/embed?widget=consultation&id=${encodeURIComponent(c.id)}">${this.t.polls.embed}</a>
-        <a href=${this.api.url(`${this.path}/export.csv`)} download="consultation-${c.id}.csv">${this.t.results.exportCsv}</a>
+        ${edit
+          ? html`<a href="#/consultations/${encodeURIComponent(c.id)}/edit">${this.t.common.edit}</a>
+              <a href="#/consultations/new?from=${encodeURIComponent(c.id)}">${this.t.consultationForm.duplicate}</a>`
+          : ''}
+        ${edit
+          ? html`<a href=${this.api.url(`${this.path}/export.csv`)} download="consultation-${c.id}.csv">${this.t.results.exportCsv}</a>
+              <a href=${this.api.url(`${this.path}/export.json`)} download="consultation-${c.id}.json">${this.t.results.exportJson}</a>`
+          : ''}
         ${edit ? html`<button class="link" @click=${() => this.setOpen(c.status !== 'open')}>${c.status === 'open' ? this.t.common.close : this.t.common.open}</button>` : ''}
       </div>
       <h2>${t.answers}</h2>

@@ -83,7 +83,11 @@ export class AdminEmbed extends ConsoleView {
         <label for=${k}>${label}</label>
         <input id=${k} .value=${c[k]} @change=${(e: Event) => this.set(k, (e.target as HTMLInputElement).value.trim())} />
       </div>`;
-    return html`${field('category', t.category)} ${field('status', t.mapStatus)} ${field('height', t.height)}`;
+    return html`<div class="field">
+        <label for="target">${t.project}</label>
+        <input id="target" .value=${c.target} @change=${on} maxlength="100" />
+      </div>
+      ${field('category', t.category)} ${field('status', t.mapStatus)} ${field('height', t.height)}`;
   }
 
   render() {

@@ -1,6 +1,6 @@
 import { html, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { Section } from '../session.ts';
+import { canEdit, type Section } from '../session.ts';
 import { ConsoleView, locale } from './view.ts';
 
 type Row = Record<string, unknown>;
@@ -9,13 +9,15 @@ interface ListSpec {
   path: string;
   /** The array in the answer. */
   key: string;
-  columns: { label: (v: ListView) => string; cell: (r: Row, v: ListView) => TemplateResult | string }[];
+  /** `show`: only for some roles (actions that change things). */
+  columns: { label: (v: ListView) => string; cell: (r: Row, v: ListView) => TemplateResult | string; show?: (v: ListView) => boolean }[];
   searchable?: boolean;
+  /** A status filter the API applies (`?status=`). */
+  statuses?: ('open' | 'closed' | 'scheduled')[];
 }
 
 const s = (v: unknown) => (v == null ? '' : String(v));
 const when = (v: unknown, el: ListView) => (v ? new Date(String(v)).toLocaleString(locale(el)) : '');
-const props = (r: Row) => (r.properties ?? {}) as Row;
 
 /** The read-only list views of the sections whose full screens come later: one table each. */
 const SPECS: Partial<Record<Section, ListSpec>> = {
@@ -23,22 +25,20 @@ const SPECS: Partial<Record<Section, ListSpec>> = {
     path: '/v1/admin/consultations',
     key: 'consultations',
     searchable: true,
+    statuses: ['open', 'scheduled', 'closed'],
     columns: [
       { label: (v) => v.t.lists.question, cell: (r) => html`<a href="#/consultations/${encodeURIComponent(s(r.id))}">${s(r.question)}</a><br /><span class="note">${s(r.id)}</span>` },
-      { label: (v) => v.t.common.status, cell: (r) => s(r.status) },
+      { label: (v) => v.t.common.status, cell: (r, v) => v.t.common[r.status as 'open' | 'closed' | 'scheduled'] ?? s(r.status) },
       { label: (v) => v.t.lists.respondents, cell: (r) => s((r.results as Row | undefined)?.respondents) },
       { label: (v) => v.t.polls.embed, cell: (r) => html`<a href="#/embed?widget=consultation&id=${encodeURIComponent(s(r.id))}">${s(r.id)}</a>` },
-    ],
-  },
-  projects: {
-    path: '/v1/admin/projects',
-    key: 'projects',
-    searchable: true,
-    columns: [
-      { label: (v) => v.t.lists.title, cell: (r) => s(props(r).title) },
-      { label: (v) => v.t.lists.category, cell: (r) => s(props(r).category) },
-      { label: (v) => v.t.common.status, cell: (r) => s(props(r).status) },
-      { label: (v) => v.t.lists.review, cell: (r) => s(props(r).review) },
+      {
+        label: (v) => v.t.common.actions,
+        show: (v) => canEdit(v.user.role),
+        cell: (r, v) => html`<div class="row">
+          <a href="#/consultations/${encodeURIComponent(s(r.id))}/edit">${v.t.common.edit}<span class="sr">: ${s(r.question)}</span></a>
+          <a href="#/consultations/new?from=${encodeURIComponent(s(r.id))}">${v.t.consultationForm.duplicate}<span class="sr">: ${s(r.question)}</span></a>
+        </div>`,
+      },
     ],
   },
   sites: {
@@ -50,16 +50,6 @@ const SPECS: Partial<Record<Section, ListSpec>> = {
       { label: (v) => v.t.common.created, cell: (r, v) => when(r.createdAt, v) },
     ],
   },
-  audit: {
-    path: '/v1/admin/audit',
-    key: 'entries',
-    columns: [
-      { label: (v) => v.t.lists.when, cell: (r, v) => when(r.at, v) },
-      { label: (v) => v.t.lists.who, cell: (r) => (typeof r.actor === 'object' ? s((r.actor as Row)?.email) : s(r.actor)) },
-      { label: (v) => v.t.lists.action, cell: (r) => s(r.action) },
-      { label: (v) => v.t.lists.target, cell: (r) => `${s((r.target as Row)?.type)} ${s((r.target as Row)?.id)}` },
-    ],
-  },
 };
 
 /** A table of one section's items, with a search box where the API searches. */
@@ -68,6 +58,7 @@ export class ListView extends ConsoleView {
   @property() section: Section = 'consultations';
   @state() private rows: Row[] | null = null;
   @state() private q = '';
+  @state() private status = '';
 
   connectedCallback() {
     super.connectedCallback();
@@ -77,8 +68,10 @@ export class ListView extends ConsoleView {
   private async load() {
     const spec = SPECS[this.section];
     if (!spec) return;
-    const q = spec.searchable && this.q ? `?q=${encodeURIComponent(this.q)}` : '';
-    const r = await this.attempt(() => this.api.get<Record<string, Row[]>>(spec.path + q));
+    const q = new URLSearchParams();
+    if (spec.searchable && this.q) q.set('q', this.q);
+    if (spec.statuses && this.status) q.set('status', this.status);
+    const r = await this.attempt(() => this.api.get<Record<string, Row[]>>(q.size ? `${spec.path}?${q}` : spec.path));
     this.rows = r?.[spec.key] ?? [];
   }
 
@@ -88,12 +81,22 @@ export class ListView extends ConsoleView {
     if (!spec) return html`<h1>${title}</h1>`;
     return html`<h1>${title}</h1>
       ${this.section === 'sites' ? html`<p><a href="#/sites/new">${this.t.site.new}</a></p>` : ''}
+      ${this.section === 'consultations' && canEdit(this.user.role) ? html`<p><a href="#/consultations/new">${this.t.consultationForm.new}</a></p>` : ''}
       ${spec.searchable
         ? html`<form class="toolbar" role="search" @submit=${(e: Event) => (e.preventDefault(), this.load())}>
             <div class="field">
               <label for="q">${this.t.common.search}</label>
               <input id="q" type="search" .value=${this.q} @input=${(e: Event) => (this.q = (e.target as HTMLInputElement).value)} />
             </div>
+            ${spec.statuses
+              ? html`<div class="field">
+                  <label for="status">${this.t.common.status}</label>
+                  <select id="status" @change=${(e: Event) => ((this.status = (e.target as HTMLSelectElement).value), this.load())}>
+                    <option value="">${this.t.common.all}</option>
+                    ${spec.statuses.map((st) => html`<option value=${st} ?selected=${this.status === st}>${this.t.common[st]}</option>`)}
+                  </select>
+                </div>`
+              : ''}
             <button>${this.t.common.search}</button>
           </form>`
         : ''}
@@ -105,11 +108,11 @@ export class ListView extends ConsoleView {
               <table>
                 <thead>
                   <tr>
-                    ${spec.columns.map((c) => html`<th scope="col">${c.label(this)}</th>`)}
+                    ${spec.columns.filter((c) => !c.show || c.show(this)).map((c) => html`<th scope="col">${c.label(this)}</th>`)}
                   </tr>
                 </thead>
                 <tbody>
-                  ${this.rows.map((r) => html`<tr>${spec.columns.map((c) => html`<td>${c.cell(r, this)}</td>`)}</tr>`)}
+                  ${this.rows.map((r) => html`<tr>${spec.columns.filter((c) => !c.show || c.show(this)).map((c) => html`<td>${c.cell(r, this)}</td>`)}</tr>`)}
                 </tbody>
               </table>
             </div>`

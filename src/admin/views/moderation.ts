@@ -1,6 +1,6 @@
 import { css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { fill } from '../../core/i18n/index.ts';
+import { fill, plural } from '../../core/i18n/index.ts';
 import { consoleStyles } from '../styles.ts';
 import { ConsoleView, locale } from './view.ts';
 
@@ -107,7 +107,10 @@ export class AdminModeration extends ConsoleView {
       if (ok === undefined) break;
       n++;
     }
-    this.done = fill(this.t.comments.done, { n });
+    const t = this.t.comments;
+    const projects = this.status === 'submissions';
+    const said = plural(projects ? t.doneProjects : t.done, n, locale(this));
+    this.done = projects && action === 'approve' && n ? `${said} ${t.projectApproved}` : said;
     const gone = new Set(ids.slice(0, n));
     this.items = (this.items ?? []).filter((c) => !gone.has(c.id));
     this.selected = new Set([...this.selected].filter((id) => !gone.has(id)));

@@ -1,18 +1,10 @@
 import { html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { fill } from '../../core/i18n/index.ts';
 import type { AdminPoll, ResultsVisibility, Site } from '../types.ts';
+import { focusAlert, fromLocalInput, labelList, loadSites, siteField, toLocalInput } from './form-parts.ts';
 import { ConsoleView } from './view.ts';
 
 const VISIBILITIES: ResultsVisibility[] = ['always', 'after-vote', 'after-close', 'staff'];
-
-/** `datetime-local` speaks local time without a zone; the API speaks ISO UTC. */
-const toLocalInput = (iso: string | null) => {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 6e4).toISOString().slice(0, 16);
-};
-const fromLocalInput = (v: string) => (v ? new Date(v).toISOString() : null);
 
 /** Create (`#/polls/new`) or edit (`#/polls/ID/edit`) a poll. After creating, the embed builder opens. */
 @customElement('civic-admin-poll-form')
@@ -34,11 +26,7 @@ export class AdminPollForm extends ConsoleView {
   }
 
   private async load() {
-    // Sites are an admin's business: an editor may not list them and types the site id instead.
-    this.api.get<{ sites: Site[] }>('/v1/admin/sites').then(
-      (r) => (this.sites = r.sites),
-      () => (this.sites = []),
-    );
+    void loadSites(this.api).then((s) => (this.sites = s));
     if (!this.editing) return;
     const p = await this.attempt(() => this.api.get<AdminPoll>(`/v1/admin/polls/${encodeURIComponent(this.editing!)}`));
     if (!p) return;
@@ -79,11 +67,7 @@ export class AdminPollForm extends ConsoleView {
         : this.api.post<AdminPoll>('/v1/admin/polls', { ...body, siteId: str('siteId'), description: body.description ?? undefined }),
     );
     this.busy = false;
-    if (!result) {
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[role=alert]')?.focus();
-      return;
-    }
+    if (!result) return focusAlert(this);
     if (this.poll) {
       this.poll = result;
       this.saved = true;
@@ -95,41 +79,20 @@ export class AdminPollForm extends ConsoleView {
 
   private optionInputs() {
     const t = this.t.polls;
-    const locked = (this.poll?.results.voters ?? 0) > 0;
-    return html`<fieldset ?disabled=${locked}>
-      <legend>${t.options}</legend>
-      ${this.options.map(
-        (label, i) => html`<div class="row field">
-          <label class="sr" for="opt-${i}">${fill(t.option, { n: i + 1 })}</label>
-          <input
-            id="opt-${i}"
-            .value=${label}
-            ?required=${i < 2}
-            maxlength="200"
-            placeholder=${fill(t.option, { n: i + 1 })}
-            @input=${(e: Event) => {
-              this.options = this.options.map((o, j) => (j === i ? (e.target as HTMLInputElement).value : o));
-            }}
-          />
-          ${this.options.length > 2
-            ? html`<button type="button" @click=${() => (this.options = this.options.filter((_, j) => j !== i))}>
-                ${fill(t.removeOption, { n: i + 1 })}
-              </button>`
-            : ''}
-        </div>`,
-      )}
-      <button
-        type="button"
-        ?disabled=${this.options.length >= 50}
-        @click=${async () => {
-          this.options = [...this.options, ''];
-          await this.updateComplete;
-          this.renderRoot.querySelector<HTMLInputElement>(`#opt-${this.options.length - 1}`)?.focus();
-        }}
-      >
-        ${t.addOption}
-      </button>
-    </fieldset>`;
+    return labelList(this, {
+      prefix: 'opt',
+      legend: t.options,
+      labels: this.options,
+      item: t.option,
+      remove: t.removeOption,
+      add: t.addOption,
+      min: 2,
+      max: 50,
+      disabled: (this.poll?.results.voters ?? 0) > 0,
+      onInput: (i, v) => (this.options = this.options.map((o, j) => (j === i ? v : o))),
+      onRemove: (i) => (this.options = this.options.filter((_, j) => j !== i)),
+      onAdd: () => (this.options = [...this.options, '']),
+    });
   }
 
   render() {
@@ -141,18 +104,7 @@ export class AdminPollForm extends ConsoleView {
       <form @submit=${this.submit} class="base">
         ${this.error ? html`<p class="error" role="alert" tabindex="-1">${this.error}</p>` : ''}
         ${this.saved ? html`<p role="status">${this.t.common.saved}</p>` : ''}
-        ${p
-          ? ''
-          : html`<div class="field">
-              <label for="siteId">${this.t.common.site}</label>
-              ${this.sites === null
-                ? html`<span role="status">${this.t.loading}</span>`
-                : this.sites.length
-                ? html`<select id="siteId" name="siteId" required>
-                    ${this.sites.map((s) => html`<option value=${s.id}>${s.name} (${s.id})</option>`)}
-                  </select>`
-                : html`<input id="siteId" name="siteId" required pattern="[a-z0-9][a-z0-9_\\-]{0,63}" />`}
-            </div>`}
+        ${p ? '' : siteField(this.t, this.sites)}
         <div class="field">
           <label for="question">${t.question}</label>
           <input id="question" name="question" required maxlength="300" .value=${p?.question ?? ''} />

@@ -4,21 +4,36 @@ import { fill, percent, plural } from '../../core/i18n/index.ts';
 import type { AdminPoll, PollResults } from '../types.ts';
 import type { Point } from './chart.ts';
 import './chart.ts';
+import { canEdit } from '../session.ts';
 import { ConsoleView, locale } from './view.ts';
 
 /** How often the open results screen asks for new counts (the admin results see every visibility). */
 export const REFRESH_MS = 2000;
+/** Participation is read again when the counts move, and at least this often (a new day begins). */
+const ACTIVITY_MAX_AGE_MS = 60_000;
 
-/** Live counts, participation over time (chart + table), the breakdown and the exports of one poll. */
+/** GET /v1/admin/polls/:id/activity (docs/api.md). */
+interface PollActivity {
+  voters: number;
+  from: string | null;
+  to: string | null;
+  daily: { date: string; votes: number }[];
+  earlier: number;
+  byPage: { page: string | null; votes: number }[];
+  otherPages: { pages: number; votes: number };
+}
+
+/** Live counts, participation per day (chart + table), the breakdowns by option and by page, and the exports of one poll. */
 @customElement('civic-admin-poll-results')
 export class AdminPollResults extends ConsoleView {
   @state() private poll: AdminPoll | null = null;
   @state() private results: PollResults | null = null;
-  @state() private samples: { at: Date; voters: number }[] = [];
+  @state() private activity: PollActivity | null = null;
+  private activityAt = 0;
   private timer?: ReturnType<typeof setTimeout>;
 
-  private get pollId() {
-    return this.route.rest[0];
+  private get path() {
+    return `/v1/admin/polls/${encodeURIComponent(this.route.rest[0])}`;
   }
 
   connectedCallback() {
@@ -32,39 +47,33 @@ export class AdminPollResults extends ConsoleView {
   }
 
   private async load() {
-    const p = await this.attempt(() => this.api.get<AdminPoll>(`/v1/admin/polls/${encodeURIComponent(this.pollId)}`));
+    const p = await this.attempt(() => this.api.get<AdminPoll>(this.path));
     if (!p) return;
     this.poll = p;
-    this.take(p.results);
-    this.timer = setTimeout(() => this.refresh(), REFRESH_MS);
+    this.results = p.results;
+    await this.refresh(false);
   }
 
-  private take(r: PollResults) {
-    if (this.results && this.results.version === r.version) return;
-    this.results = r;
-    this.samples = [...this.samples, { at: new Date(), voters: r.voters }].slice(-60);
-  }
-
-  private async refresh() {
+  /** New counts every REFRESH_MS; the participation when they moved (or it got old, or was never read). */
+  private async refresh(readResults = true) {
     if (!this.isConnected) return;
     try {
-      this.take(await this.api.get<PollResults>(`/v1/admin/polls/${encodeURIComponent(this.pollId)}/results`));
+      let moved = false;
+      if (readResults) {
+        const r = await this.api.get<PollResults>(`${this.path}/results`);
+        moved = r.version !== this.results?.version;
+        if (moved) this.results = r;
+      }
+      if (moved || !this.activity || Date.now() - this.activityAt > ACTIVITY_MAX_AGE_MS) {
+        this.activity = await this.api.get<PollActivity>(`${this.path}/activity`);
+        this.activityAt = Date.now();
+      }
       this.error = '';
     } catch (e) {
       this.error = this.errorText(e);
+      this.activityAt = 0; // read it again next time, whatever failed
     }
-    this.timer = setTimeout(() => this.refresh(), REFRESH_MS);
-  }
-
-  /** The poll and its counts as a JSON file, built here (the server has no JSON export for polls). */
-  private exportJson() {
-    const data = JSON.stringify({ poll: { ...this.poll, results: undefined }, results: this.results, exportedAt: new Date().toISOString() }, null, 2);
-    const url = URL.createObjectURL(new Blob([data], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `poll-${this.pollId}-results.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    if (this.isConnected) this.timer = setTimeout(() => this.refresh(), REFRESH_MS);
   }
 
   render() {
@@ -73,17 +82,18 @@ export class AdminPollResults extends ConsoleView {
     const r = this.results;
     if (!p || !r) return this.error ? html`<p class="error" role="alert">${this.error}</p>` : html`<p role="status">${this.t.loading}</p>`;
     const lang = locale(this);
-    const time = (d: Date) => d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    const points: Point[] = this.samples.map((s) => ({ label: time(s.at), value: s.voters }));
     const label = (id: string) => p.options.find((o) => o.id === id)?.label ?? id;
+    const file = `poll-${p.id.replace(/[^a-zA-Z0-9_-]/g, '')}`;
     return html`<h1>${fill(t.title, { question: p.question })}</h1>
       <p class="note">${t.live}</p>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
       <p class="voters" role="status" aria-live="polite">${plural(t.voters, r.voters, lang)}</p>
       <div class="row">
         <a href="#/embed?widget=poll&id=${encodeURIComponent(p.id)}">${this.t.polls.embed}</a>
-        <a class="export-csv" href=${this.api.url(`/v1/admin/polls/${encodeURIComponent(p.id)}/export.csv`)} download="poll-${p.id}.csv">${t.exportCsv}</a>
-        <button class="link export-json" @click=${this.exportJson}>${t.exportJson}</button>
+        ${canEdit(this.user.role) // exports are the editors' (the server says so too)
+          ? html`<a class="export-csv" href=${this.api.url(`${this.path}/export.csv`)} download="${file}.csv">${t.exportCsv}</a>
+              <a class="export-json" href=${this.api.url(`${this.path}/export.json`)} download="${file}.json">${t.exportJson}</a>`
+          : ''}
       </div>
       <h2>${t.breakdown}</h2>
       <div class="table-wrap" tabindex="0" role="region" aria-label=${t.breakdown}>
@@ -108,22 +118,53 @@ export class AdminPollResults extends ConsoleView {
           </tbody>
         </table>
       </div>
-      <h2 id="over-time">${t.overTime}</h2>
-      <p class="note">${t.overTimeNote}</p>
-      <civic-admin-chart .points=${points} label=${t.chartLabel}></civic-admin-chart>
-      <div class="table-wrap" tabindex="0" role="region" aria-label=${t.overTime}>
-        <table aria-labelledby="over-time">
-          <thead>
-            <tr>
-              <th scope="col">${t.time}</th>
-              <th scope="col" class="num">${this.t.polls.voters}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${points.map((pt) => html`<tr><td>${pt.label}</td><td class="num">${pt.value}</td></tr>`)}
-          </tbody>
-        </table>
-      </div>`;
+      ${this.renderActivity()}`;
+  }
+
+  private renderActivity() {
+    const a = this.activity;
+    const t = this.t.pollActivity;
+    if (!a) return '';
+    const points: Point[] = a.daily.map((d) => ({ label: d.date, value: d.votes }));
+    return html`<h2 id="over-time">${this.t.results.overTime}</h2>
+      <p class="note">${t.dailyNote}</p>
+      ${a.daily.length
+        ? html`<civic-admin-chart .points=${points} label=${t.chartLabel}></civic-admin-chart>
+            ${a.earlier ? html`<p class="note earlier">${fill(t.earlier, { n: a.earlier, date: a.from ?? '' })}</p>` : ''}
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="over-time">
+              <table class="daily" aria-labelledby="over-time">
+                <thead>
+                  <tr>
+                    <th scope="col">${t.day}</th>
+                    <th scope="col" class="num">${this.t.results.votes}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${a.daily.map((d) => html`<tr><th scope="row">${d.date}</th><td class="num">${d.votes}</td></tr>`)}
+                </tbody>
+              </table>
+            </div>`
+        : html`<p class="note">${t.noVotes}</p>`}
+      <h2 id="by-page">${t.byPage}</h2>
+      <p class="note">${t.byPageNote}</p>
+      ${a.byPage.length
+        ? html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="by-page">
+            <table class="by-page" aria-labelledby="by-page">
+              <thead>
+                <tr>
+                  <th scope="col">${t.page}</th>
+                  <th scope="col" class="num">${this.t.results.votes}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${a.byPage.map((b) => html`<tr><th scope="row" dir="auto">${b.page ?? t.noPage}</th><td class="num">${b.votes}</td></tr>`)}
+                ${a.otherPages.pages
+                  ? html`<tr class="other"><th scope="row">${fill(t.otherPages, { n: a.otherPages.pages })}</th><td class="num">${a.otherPages.votes}</td></tr>`
+                  : ''}
+              </tbody>
+            </table>
+          </div>`
+        : html`<p class="note">${t.noVotes}</p>`}`;
   }
 }
 

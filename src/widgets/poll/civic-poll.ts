@@ -3,6 +3,7 @@ import { ApiError } from '../../core/api-client.ts';
 import { CivicElement } from '../../core/civic-element.ts';
 import { fill, formatDate, plural, relative } from '../../core/i18n/index.ts';
 import { LiveUpdates } from '../../core/live.ts';
+import { pageUrl } from '../../core/page-url.ts';
 import { forgetParticipant, participant, rememberParticipant, storedParticipant } from '../../core/participant.ts';
 import { pollStyles } from './civic-poll.styles.ts';
 import { pollStrings, type PollStrings } from './i18n/index.ts';
@@ -243,12 +244,15 @@ export class CivicPoll extends CivicElement<PollStrings> {
     this.actionError = undefined;
     const max = d.type === 'ranked' ? (d.maxChoices ?? d.options.length) : d.options.length;
     const choices = this.selection.slice(0, max);
+    // The page, as consultation answers send it, for the staff's breakdown by page; left out where the
+    // server would refuse it (a file: page, an address over 2000 characters) rather than lose the vote.
+    const page = pageUrl();
     try {
       let token = '';
       const vote = async () =>
         this.client.post<VoteResponse>(
           `v1/polls/${encodeURIComponent(d.id)}/votes`,
-          { choices },
+          { choices, page: /^https?:/.test(page) && page.length <= 2000 ? page : undefined },
           {
             participant: (token = await participant(this.client)),
             identity: d.verifiedOnly ? await this.identity() : undefined,

@@ -10,6 +10,7 @@ import type { MapView } from './map-view.ts';
 import { define } from '../../core/define.ts';
 import { filterProjects, indexProjects, type ProjectIndex } from './project-filters.ts';
 import { renderList } from './project-list.ts';
+import { hasWebgl2 } from './webgl.ts';
 import { STATUSES, type Bounds, type Category, type Filters, type LngLat, type MapSettings, type ProjectCollection, type ProjectDetails, type Status, type Submission } from './project-map.types.ts';
 import type { CivicProjectSubmitEvent, ProjectForm } from './submit-form.ts';
 
@@ -30,17 +31,6 @@ const numbers = (v: string | undefined, n: number) => {
   const xs = list(v).map(Number);
   return xs.length === n && xs.every(Number.isFinite) ? xs : undefined;
 };
-
-/** WebGL2 is what maplibre needs; checked before its 450 KB are fetched. */
-function hasWebgl2() {
-  try {
-    const gl = document.createElement('canvas').getContext('webgl2');
-    gl?.getExtension('WEBGL_lose_context')?.loseContext();
-    return !!gl;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * What is happening where, and when: the city's projects on a map with a list beside it that is

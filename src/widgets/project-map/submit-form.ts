@@ -3,6 +3,7 @@ import { errorMessage, type ApiClient, type ApiError } from '../../core/api-clie
 import { forgetParticipant, participant, rememberParticipant } from '../../core/participant.ts';
 import { fill, loadPack, type Translation } from '../../core/i18n/index.ts';
 import { formStrings, type FormStrings } from './i18n/form.ts';
+import { fmtDegrees, nudge } from './picker-keys.ts';
 import type { ProjectMapStrings } from './i18n/index.ts';
 import type { Category, LngLat, Submission } from './project-map.types.ts';
 
@@ -63,8 +64,6 @@ export const formStyles = css`
   }
 `;
 
-/** One arrow key press moves the marker about 50 m; with Shift about 500 m. */
-const STEP = 0.0005;
 let forms = 0;
 
 /** Fired after the server accepted a resident's report (it waits for review). */
@@ -104,7 +103,7 @@ export function parseCoordinates(text: string): LngLat | undefined {
   return Math.abs(lat) <= 90 && Math.abs(lng) <= 180 ? [lng, lat] : undefined;
 }
 
-const fmt = (n: number) => n.toFixed(5);
+const fmt = fmtDegrees;
 
 /**
  * "Report a project": a resident's submission, which goes to moderation. What they typed stays in
@@ -170,12 +169,9 @@ export class ProjectForm extends LitElement {
   }
 
   #key(e: KeyboardEvent) {
-    const d = STEP * (e.shiftKey ? 10 : 1);
-    const moves: Record<string, [number, number]> = { ArrowUp: [0, d], ArrowDown: [0, -d], ArrowLeft: [-d, 0], ArrowRight: [d, 0] };
-    const m = moves[e.key];
-    if (!m || !this.at) return;
+    const at = this.at && nudge(this.at, e);
+    if (!at) return;
     e.preventDefault();
-    const at: LngLat = [this.at[0] + m[0], this.at[1] + m[1]];
     this.at = at;
     this.confirmed = false;
     this.coords = `${fmt(at[1])}, ${fmt(at[0])}`;
