@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import type { CreateConsultationBody, ExportedResponse, OutcomeBody, PatchConsultationBody } from '../schemas/admin-consultations.ts'
 import type { ConsultationResults } from '../schemas/consultations.ts'
 import {
-  countAnswers, countResponses, getConsultation, hasResponses,
+  countAnswers, countResponses, getAggregates, getConsultation, hasResponses,
   insertConsultation, listConsultations, listResponsesPage, updateConsultation
 } from '../store/consultations-repo.ts'
 import type { Consultation, Outcome, ResponseCursor, ResponseRow, Targeting } from '../store/consultations-repo.ts'
@@ -230,6 +230,10 @@ export class ConsultationAdminService {
       if (!c) throw notFound('Consultation')
       const now = new Date().toISOString()
       const before = await fn(c, trx, now)
+      // Retention deleted its answers: it cannot open again, nothing would stop a second answer.
+      if (consultationStatus(c, new Date(now)) !== 'closed' && (await getAggregates(trx, [id])).has(id)) {
+        throw new AppError(409, 'RESPONSES_DELETED', 'Retention deleted this consultation\'s answers, so it stays closed; duplicate it to ask again')
+      }
       c.updatedAt = now
       await updateConsultation(trx, c)
       return { before, after: c }

@@ -1,11 +1,13 @@
 import crypto from 'node:crypto'
+import type { Kysely } from 'kysely'
 import type { PollResults } from '../schemas/polls.ts'
 import type { Database } from '../store/db.ts'
 import { isUniqueViolation } from '../store/db.ts'
+import type { DB } from '../store/schema.ts'
 import { getPoll, insertPoll, listPolls, updatePoll } from '../store/polls-repo.ts'
 import type { Poll, PollOption, PollType, ResultsVisibility } from '../store/polls-repo.ts'
 import { getSite } from '../store/sites-repo.ts'
-import { countVotesByPage, countVotesDaily, getTally, hasVotes, listVotesPage, saveTally } from '../store/votes-repo.ts'
+import { countActivity, getKeptActivity, getTally, hasVotes, listVotesPage, saveTally } from '../store/votes-repo.ts'
 import type { Catalog } from './catalog.ts'
 import { csvRow } from './csv.ts'
 import { AppError, notFound } from './errors.ts'
@@ -193,6 +195,7 @@ export class PollAdminService {
         throw invalid('verifiedOnly needs the site to have an identity provider')
       }
       p.updatedAt = new Date().toISOString()
+      await assertStillClosed(trx, p)
       await updatePoll(trx, p)
       if (structural) {
         // Nobody voted, so the counters restart empty; the version still moves on for caches.
@@ -218,6 +221,7 @@ export class PollAdminService {
         p.closedAt ??= now
       }
       p.updatedAt = now
+      await assertStillClosed(trx, p)
       await updatePoll(trx, p)
       return p
     })
@@ -284,7 +288,7 @@ export class PollAdminService {
   /** Participation for staff: votes per UTC day (by first vote) and per page (latest vote), whatever the visibility. */
   async activity (id: string): Promise<PollActivity> {
     const poll = await this.#load(id)
-    const [daily, pages] = await Promise.all([countVotesDaily(this.#db.kysely, id), countVotesByPage(this.#db.kysely, id, TOP_PAGES)])
+    const { daily, pages } = await countActivity(this.#db.kysely, id, TOP_PAGES)
     return { voters: pages.votes, ...dailySeries(daily, lastDay(poll, new Date())), ...pageBreakdown(pages) }
   }
 }
@@ -298,4 +302,11 @@ export interface ExportedVote {
   votedAt: string
   updatedAt: string
   page: string | null
+}
+
+/** A poll whose votes retention deleted cannot open again: nothing would stop its voters voting twice. */
+async function assertStillClosed (db: Kysely<DB>, p: Poll): Promise<void> {
+  if (pollStatus(p, new Date()) !== 'closed' && await getKeptActivity(db, p.id)) {
+    throw new AppError(409, 'RESPONSES_DELETED', 'Retention deleted this poll\'s votes, so it stays closed; duplicate it to ask again')
+  }
 }

@@ -4,6 +4,7 @@ import { foldAndDeleteResponses } from '../store/consultations-repo.ts'
 import type { Database } from '../store/db.ts'
 import type { DB } from '../store/schema.ts'
 import { listRetentionSites } from '../store/sites-repo.ts'
+import { foldAndDeleteVotes } from '../store/votes-repo.ts'
 import type { AuditLog } from './audit.ts'
 
 export interface RetentionCounts {
@@ -62,7 +63,8 @@ async function stillClosed (db: Database, trx: Kysely<DB>, table: Closable, id: 
 
 /**
  * Deletes raw responses after each site's `retentionMonths`, keeping every aggregate:
- * - poll votes of polls closed more than N months ago (results live on in `poll_tallies`);
+ * - poll votes of polls closed more than N months ago (results live on in `poll_tallies`, votes per
+ *   day and by page in its `kept_activity`);
  * - consultation answers with their follow-ups of consultations closed more than N months ago,
  *   after folding their counts into `consultation_aggregates` in the same transaction;
  * - residents' project submissions rejected more than N months ago.
@@ -133,8 +135,7 @@ export class RetentionService {
     for (const pollId of await closedBefore(k, 'polls', siteId, cutoff)) {
       votes += await k.transaction().execute(async trx => {
         if (!await stillClosed(this.#db, trx, 'polls', pollId, cutoff)) return 0
-        const r = await trx.deleteFrom('votes').where('poll_id', '=', pollId).executeTakeFirst()
-        return Number(r.numDeletedRows)
+        return foldAndDeleteVotes(trx, pollId)
       })
     }
     let consultationResponses = 0

@@ -59,6 +59,8 @@ export interface PollTalliesTable {
   voters: number
   /** JSON { [optionId]: [votes, points] }. */
   tallies: string
+  /** JSON KeptActivity (votes-repo.ts): per day and by page, of votes retention deleted; absent/null before. */
+  kept_activity?: string | null
 }
 
 export interface SecretsTable {

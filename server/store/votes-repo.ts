@@ -146,3 +146,52 @@ export async function countVotesByPage (db: Kysely<DB>, pollId: string, limit: n
     groups: Number(totals.pages) + (votes > Number(totals.paged) ? 1 : 0)
   }
 }
+
+/** Votes per day and by page of votes retention deleted (their option counts stay in the tally). */
+export interface KeptActivity {
+  votes: number
+  daily: Array<[string, number]>
+  pages: Array<[string | null, number]>
+}
+
+/** No limit on page groups: retention and merged readings need them all. */
+const ALL_PAGES = 1_000_000_000
+
+export async function getKeptActivity (db: Kysely<DB>, pollId: string): Promise<KeptActivity | null> {
+  const r = await db.selectFrom('poll_tallies').select('kept_activity').where('poll_id', '=', pollId).executeTakeFirst()
+  return r?.kept_activity ? JSON.parse(r.kept_activity) as KeptActivity : null
+}
+
+const sumBy = <K> (xs: Array<[K, number]>, ys: Array<[K, number]>): Array<[K, number]> => {
+  const m = new Map<K, number>()
+  for (const [k, n] of [...xs, ...ys]) m.set(k, (m.get(k) ?? 0) + n)
+  return [...m]
+}
+
+/** What staff read: the raw votes' days and pages plus the kept ones, in countVotesByPage's order. */
+export async function countActivity (db: Kysely<DB>, pollId: string, topPages: number): Promise<{ daily: Array<{ date: string; n: number }>; pages: PageCounts }> {
+  const kept = await getKeptActivity(db, pollId)
+  const [daily, pages] = await Promise.all([countVotesDaily(db, pollId), countVotesByPage(db, pollId, kept ? ALL_PAGES : topPages)])
+  if (!kept) return { daily, pages }
+  const days = sumBy(kept.daily, daily.map(d => [d.date, d.n])).sort(([a], [b]) => (a < b ? -1 : 1))
+  const byPage = sumBy(kept.pages, pages.top.map(p => [p.page, p.n]))
+    .sort(([a, x], [b, y]) => y - x || ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0))
+  return {
+    daily: days.map(([date, n]) => ({ date, n })),
+    pages: { top: byPage.slice(0, topPages).map(([page, n]) => ({ page, n })), votes: kept.votes + pages.votes, groups: byPage.length }
+  }
+}
+
+/**
+ * Retention: folds a poll's raw votes into its kept activity, then deletes them. Run inside a
+ * transaction that holds the poll's row, so no vote arrives in between.
+ */
+export async function foldAndDeleteVotes (db: Kysely<DB>, pollId: string): Promise<number> {
+  const { daily, pages } = await countActivity(db, pollId, ALL_PAGES)
+  const raw = await db.selectFrom('votes').select(eb => eb.fn.countAll<string | number>().as('n')).where('poll_id', '=', pollId).executeTakeFirstOrThrow()
+  if (Number(raw.n) === 0) return 0
+  const kept: KeptActivity = { votes: pages.votes, daily: daily.map(d => [d.date, d.n]), pages: pages.top.map(p => [p.page, p.n]) }
+  await db.updateTable('poll_tallies').set({ kept_activity: JSON.stringify(kept) }).where('poll_id', '=', pollId).execute()
+  const r = await db.deleteFrom('votes').where('poll_id', '=', pollId).executeTakeFirst()
+  return Number(r.numDeletedRows)
+}
