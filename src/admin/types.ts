@@ -1,3 +1,4 @@
+import type { ConsultationResults, ConsultationView, Outcome } from '../widgets/consultation/consultation.types.ts';
 /** Shapes of the admin API's answers (docs/api.md), as far as the console reads them. */
 export interface PollResults {
   voters: number;
@@ -75,33 +76,20 @@ export interface AdminMapSettings {
   style: string | null;
 }
 
-export type ConsultationType = 'yes-no' | 'scale' | 'emoji' | 'choice' | 'text';
-export type ConsultationVisibility = 'always' | 'after-answer' | 'after-close' | 'staff';
-export type OutcomeStatus = 'open' | 'under-review' | 'decided' | 'implemented';
+export type ConsultationType = ConsultationView['type'];
+export type ConsultationVisibility = ConsultationView['resultsVisibility'];
+export type OutcomeStatus = Outcome['status'];
 
-/** One consultation as staff read it (GET /v1/admin/consultations/:id). */
-export interface AdminConsultation {
-  id: string;
-  siteId: string;
-  type: ConsultationType;
-  question: string;
-  description: string | null;
-  options: { id: string; label: string }[];
-  notSure: boolean;
-  scaleLabels: { low: string; mid: string; high: string } | null;
-  maxLength: number;
-  followUp: string | null;
-  areas: { id: string; label: string }[] | null;
+/** One consultation as staff read it (GET /v1/admin/consultations/:id): the public fields, and the staff's own. */
+export interface AdminConsultation
+  extends Pick<
+    ConsultationView,
+    | 'id' | 'siteId' | 'type' | 'question' | 'description' | 'options' | 'notSure' | 'scaleLabels' | 'maxLength' | 'followUp'
+    | 'areas' | 'sampling' | 'capDays' | 'opensAt' | 'closesAt' | 'status' | 'resultsVisibility' | 'nextSteps'
+  > {
   targeting: { paths: string[]; sections: string[]; siteWide: boolean };
-  sampling: number;
-  capDays: number;
-  opensAt: string | null;
-  closesAt: string | null;
-  status: 'scheduled' | 'open' | 'closed';
-  resultsVisibility: ConsultationVisibility;
-  nextSteps: string | null;
-  outcome: { status: OutcomeStatus; text: string; date: string; link: string | null } | null;
-  results: { respondents: number; answers: { answer: string; count: number }[] };
+  outcome: Omit<Outcome, 'updatedAt'> | null;
+  results: ConsultationResults;
   closedAt: string | null;
   createdAt: string;
   updatedAt: string;

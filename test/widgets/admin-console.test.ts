@@ -2,32 +2,14 @@
 // through the test runner's admin proxy): shell, polls, results, embed builder, moderation; axe on each.
 import { expect, waitUntil } from '@open-wc/testing';
 import { adminFetch, testApi } from './support.ts';
-import { adminUser, deep, deepWait, openConsole, setValue, textOf, uid, view } from './admin-support.ts';
+import { adminUser, createPoll, deep, demoSiteId, deepWait, openConsole, setValue, textOf, uid, view, vote } from './admin-support.ts';
 import type { AdminPoll } from '../../src/admin/types.ts';
 
 let siteId: string;
 before(async () => {
-  siteId = ((await (await fetch(`${testApi()}/v1/polls/bike-lanes`)).json()) as { siteId: string }).siteId;
+  siteId = await demoSiteId();
 });
 afterEach(() => history.replaceState(null, '', location.pathname + location.search));
-
-const createPoll = (fields: Record<string, unknown> = {}) =>
-  adminFetch<AdminPoll>('/v1/admin/polls', {
-    method: 'POST',
-    body: JSON.stringify({ siteId, question: `Console ${uid('q')}: where should the market go?`, type: 'single', options: ['Square', 'Riverside'], ...fields }),
-  });
-
-/** A resident votes from this page (its origin is allow-listed), through the public API. */
-async function vote(pollId: string, option: string) {
-  const headers = { 'content-type': 'application/json' };
-  const { token } = await (await fetch(`${testApi()}/v1/participants`, { method: 'POST', headers, body: '{}' })).json();
-  const res = await fetch(`${testApi()}/v1/polls/${pollId}/votes`, {
-    method: 'POST',
-    headers: { ...headers, authorization: `Participant ${token}` },
-    body: JSON.stringify({ choices: [option] }),
-  });
-  expect(res.status, await res.clone().text()).to.equal(200);
-}
 
 describe('console shell', function () {
   this.timeout(20_000); // many real round trips on a shared machine
@@ -215,6 +197,21 @@ describe('embed builder', function () {
     await deepWait(v, '.snippet [role=status]', 'the copied note');
     expect(textOf(v)).to.contain('WordPress').and.to.contain('Drupal').and.to.contain('Full HTML');
     await expect(app).to.be.accessible();
+  });
+
+  it('takes the language of the poll’s site (its setting) until the editor picks one', async () => {
+    const site = await adminFetch<{ id: string }>('/v1/admin/sites', {
+      method: 'POST',
+      body: JSON.stringify({ name: `Gemeente ${uid('s')}`, origins: [location.origin], defaultLocale: 'nl' }),
+    });
+    const poll = await createPoll({ siteId: site.id });
+    const app = await openConsole(`#/embed?widget=poll&id=${poll.id}`);
+    const v = view(app);
+    await waitUntil(() => deep(v, '[data-snippet=div]')?.textContent?.includes('data-lang="nl"'), 'the site language did not apply');
+    expect(deep<HTMLSelectElement>(v, '#lang')!.value).to.equal('nl');
+    setValue(deep<HTMLSelectElement>(v, '#lang')!, '');
+    await v.updateComplete;
+    expect(deep(v, '[data-snippet=div]')!.textContent).to.equal(`<div data-civic="poll" data-poll="${poll.id}"></div>`, 'the editor’s choice wins');
   });
 });
 

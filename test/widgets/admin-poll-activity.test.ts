@@ -5,32 +5,11 @@ import '../../src/core/define-config.ts';
 import '../../src/widgets/poll/define.ts';
 import type { CivicPoll } from '../../src/widgets/poll/civic-poll.ts';
 import { adminFetch, testApi } from './support.ts';
-import { deep, deepWait, openConsole, textOf, uid, view } from './admin-support.ts';
-import type { AdminPoll } from '../../src/admin/types.ts';
+import { createPoll, deep, deepWait, openConsole, textOf, view, vote } from './admin-support.ts';
 
-let siteId: string;
-before(async () => {
-  siteId = ((await (await fetch(`${testApi()}/v1/polls/bike-lanes`)).json()) as { siteId: string }).siteId;
-});
 afterEach(() => history.replaceState(null, '', location.pathname + location.search));
 
-const createPoll = () =>
-  adminFetch<AdminPoll>('/v1/admin/polls', {
-    method: 'POST',
-    body: JSON.stringify({ siteId, question: `Activity ${uid('q')}: which bridge first?`, type: 'single', options: ['North', 'South'] }),
-  });
-
-/** A resident votes through the public API, from `page` (or, like older clients, without one). */
-async function vote(pollId: string, option: string, page?: string) {
-  const headers = { 'content-type': 'application/json' };
-  const { token } = await (await fetch(`${testApi()}/v1/participants`, { method: 'POST', headers, body: '{}' })).json();
-  const res = await fetch(`${testApi()}/v1/polls/${pollId}/votes`, {
-    method: 'POST',
-    headers: { ...headers, authorization: `Participant ${token}` },
-    body: JSON.stringify({ choices: [option], page }),
-  });
-  expect(res.status, await res.clone().text()).to.equal(200);
-}
+const newPoll = () => createPoll({}, ['North', 'South']);
 
 /** Each body row as its cells' text, space-separated. */
 const rowsOf = (root: ShadowRoot, sel: string) =>
@@ -41,7 +20,7 @@ describe('poll results: participation', function () {
   this.timeout(20_000); // many real round trips on a shared machine
 
   it('shows votes by page (latest page of each voter, none recorded last) and per day, and follows a new vote', async () => {
-    const poll = await createPoll();
+    const poll = await newPoll();
     const [north, south] = poll.options.map((o) => o.id);
     await vote(poll.id, north, 'https://city.example/news/bridges?utm=x#top');
     await vote(poll.id, south, 'https://city.example/news/bridges');
@@ -74,7 +53,7 @@ describe('poll results: participation', function () {
   });
 
   it('links the server’s JSON export: the votes with their pages', async () => {
-    const poll = await createPoll();
+    const poll = await newPoll();
     await vote(poll.id, poll.options[0].id, 'https://city.example/news/bridges');
     const app = await openConsole(`#/polls/${poll.id}/results`);
     const link = await deepWait<HTMLAnchorElement>(view(app), 'a.export-json', 'the JSON export link');
@@ -86,7 +65,7 @@ describe('poll results: participation', function () {
   });
 
   it('says there are no votes yet instead of empty tables', async () => {
-    const poll = await createPoll();
+    const poll = await newPoll();
     const app = await openConsole(`#/polls/${poll.id}/results`);
     const v = view(app);
     await deepWait(v, '#by-page', 'the by-page heading');
@@ -99,7 +78,7 @@ describe('poll results: participation', function () {
   });
 
   it('counts a vote from the poll widget under its page’s canonical address, without query', async () => {
-    const poll = await createPoll();
+    const poll = await newPoll();
     const canonical = Object.assign(document.createElement('link'), { rel: 'canonical', href: 'https://city.example/news/bridges-plan?utm=mail#vote' });
     document.head.append(canonical);
     localStorage.clear();

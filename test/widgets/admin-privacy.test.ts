@@ -2,20 +2,9 @@
 // Chromium against the real backend.
 import { expect, waitUntil } from '@open-wc/testing';
 import { adminFetch, testApi } from './support.ts';
-import { deep, deepWait, openConsole, setValue, textOf, uid, view } from './admin-support.ts';
-import type { AdminPoll } from '../../src/admin/types.ts';
+import { createPoll, deep, deepWait, openConsole, setValue, textOf, view, vote } from './admin-support.ts';
 
-let siteId: string;
-before(async () => {
-  siteId = ((await (await fetch(`${testApi()}/v1/polls/bike-lanes`)).json()) as { siteId: string }).siteId;
-});
 afterEach(() => history.replaceState(null, '', location.pathname + location.search));
-
-const createPoll = () =>
-  adminFetch<AdminPoll>('/v1/admin/polls', {
-    method: 'POST',
-    body: JSON.stringify({ siteId, question: `Audit ${uid('q')}: which bridge first?`, type: 'single', options: ['North', 'South'] }),
-  });
 
 const rows = (v: Element) => [...(v.shadowRoot!.querySelectorAll('tbody tr') as NodeListOf<HTMLTableRowElement>)];
 
@@ -23,7 +12,7 @@ describe('audit log', function () {
   this.timeout(40_000); // 51 real writes before the screen opens, on a shared machine
 
   it('filters by action prefix and actor, pages 50 at a time, and moves focus to the first new entry', async () => {
-    for (let i = 0; i < 51; i += 17) await Promise.all(Array.from({ length: 17 }, createPoll));
+    for (let i = 0; i < 51; i += 17) await Promise.all(Array.from({ length: 17 }, () => createPoll()));
     const app = await openConsole('#/audit');
     const v = view(app);
     await deepWait(v, 'tbody tr', 'the audit entries');
@@ -59,15 +48,7 @@ describe('audit log', function () {
 /** A resident with a token votes in a fresh poll; answers the token and the poll. */
 async function residentVotes() {
   const poll = await createPoll();
-  const headers = { 'content-type': 'application/json' };
-  const { token } = await (await fetch(`${testApi()}/v1/participants`, { method: 'POST', headers, body: '{}' })).json();
-  const res = await fetch(`${testApi()}/v1/polls/${poll.id}/votes`, {
-    method: 'POST',
-    headers: { ...headers, authorization: `Participant ${token}` },
-    body: JSON.stringify({ choices: [poll.options[0].id] }),
-  });
-  expect(res.status, await res.clone().text()).to.equal(200);
-  return { token: token as string, poll };
+  return { token: await vote(poll.id, poll.options[0].id), poll };
 }
 
 describe('residents’ data', function () {

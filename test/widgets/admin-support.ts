@@ -1,10 +1,11 @@
 // Helpers for the staff console's component tests: the console runs against the real backend through
 // the test runner's same-origin admin proxy (/__civic_admin, which adds the test ADMIN_TOKEN).
-import { fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/admin/admin-app.ts';
 import type { AdminApp } from '../../src/admin/admin-app.ts';
 import type { User } from '../../src/admin/session.ts';
-import { testApi } from './support.ts';
+import type { AdminPoll } from '../../src/admin/types.ts';
+import { adminFetch, testApi } from './support.ts';
 
 export const ADMIN_BASE = '/__civic_admin';
 export const adminUser: User = { id: 'u-test', email: 'ada@city.example', name: 'Ada', role: 'admin' };
@@ -47,3 +48,26 @@ export function setValue(input: HTMLInputElement | HTMLSelectElement | HTMLTextA
 }
 
 export const uid = (p: string) => `${p}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** The demo site (the seeded `bike-lanes` poll's): the tests' polls go there, its origins allow this page. */
+export const demoSiteId = async () => ((await (await fetch(`${testApi()}/v1/polls/bike-lanes`)).json()) as { siteId: string }).siteId;
+
+/** A fresh single-choice poll on the demo site through the admin API; `fields` override the defaults. */
+export const createPoll = async (fields: Record<string, unknown> = {}, options = ['Square', 'Riverside']) =>
+  adminFetch<AdminPoll>('/v1/admin/polls', {
+    method: 'POST',
+    body: JSON.stringify({ siteId: await demoSiteId(), question: `Console ${uid('q')}: where should the market go?`, type: 'single', options, ...fields }),
+  });
+
+/** A resident votes through the public API from this page (its origin is allow-listed), from `page` if given; answers their token. */
+export async function vote(pollId: string, option: string, page?: string): Promise<string> {
+  const headers = { 'content-type': 'application/json' };
+  const { token } = await (await fetch(`${testApi()}/v1/participants`, { method: 'POST', headers, body: '{}' })).json();
+  const res = await fetch(`${testApi()}/v1/polls/${pollId}/votes`, {
+    method: 'POST',
+    headers: { ...headers, authorization: `Participant ${token}` },
+    body: JSON.stringify({ choices: [option], page }),
+  });
+  expect(res.status, await res.clone().text()).to.equal(200);
+  return token as string;
+}

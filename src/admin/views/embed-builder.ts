@@ -15,8 +15,11 @@ export class AdminEmbed extends ConsoleView {
   /** The backend that serves /civic.js and the API: the console's own server. */
   @property() origin = location.origin;
   @state() private choice: EmbedChoice = { widget: 'poll', target: '', lang: '', theme: '', accent: '', height: '', category: '', status: '' };
-  @state() private polls: { id: string; label: string }[] = [];
-  @state() private consultations: { id: string; label: string }[] = [];
+  @state() private polls: { id: string; label: string; siteId: string }[] = [];
+  @state() private consultations: { id: string; label: string; siteId: string }[] = [];
+  /** Each site's usual language (its setting): the snippet's `lang` until the editor picks one. */
+  private siteLocales = new Map<string, string | null>();
+  private langPicked = false;
   @state() private copied = '';
 
   connectedCallback() {
@@ -26,16 +29,38 @@ export class AdminEmbed extends ConsoleView {
     this.choice = { ...this.choice, widget, target: p.get('id') ?? '' };
     void this.attempt(async () => {
       const r = await this.api.get<{ polls: AdminPoll[] }>('/v1/admin/polls');
-      this.polls = r.polls.map((x) => ({ id: x.id, label: x.question }));
+      this.polls = r.polls.map((x) => ({ id: x.id, label: x.question, siteId: x.siteId }));
+      this.siteLanguage();
     });
-    void this.api.get<{ consultations: { id: string; question: string }[] }>('/v1/admin/consultations').then(
-      (r) => (this.consultations = r.consultations.map((x) => ({ id: x.id, label: x.question }))),
+    void this.api.get<{ consultations: { id: string; question: string; siteId: string }[] }>('/v1/admin/consultations').then(
+      (r) => {
+        this.consultations = r.consultations.map((x) => ({ id: x.id, label: x.question, siteId: x.siteId }));
+        this.siteLanguage();
+      },
+      () => undefined,
+    );
+    void this.api.get<{ sites: { id: string; defaultLocale?: string | null }[] }>('/v1/admin/sites').then(
+      (r) => {
+        this.siteLocales = new Map(r.sites.map((x) => [x.id, x.defaultLocale ?? null]));
+        this.siteLanguage();
+      },
       () => undefined,
     );
   }
 
   private set(k: keyof EmbedChoice, v: string) {
+    if (k === 'lang') this.langPicked = true;
     this.choice = { ...this.choice, [k]: v, ...(k === 'widget' ? { target: '' } : {}) };
+    if (k === 'widget' || k === 'target') this.siteLanguage();
+  }
+
+  /** The chosen poll's or consultation's site language, unless the editor picked a language. */
+  private siteLanguage() {
+    if (this.langPicked) return;
+    const items = this.choice.widget === 'poll' ? this.polls : this.choice.widget === 'consultation' ? this.consultations : [];
+    const item = items.find((x) => x.id === this.choice.target);
+    const lang = (item && this.siteLocales.get(item.siteId)) || '';
+    if (lang !== this.choice.lang) this.choice = { ...this.choice, lang };
   }
 
   private async copy(what: string, text: string) {
@@ -111,7 +136,7 @@ export class AdminEmbed extends ConsoleView {
           <div class="field">
             <label for="lang">${t.locale}</label>
             <select id="lang" @change=${(e: Event) => this.set('lang', (e.target as HTMLSelectElement).value)}>
-              <option value="">${t.localeAuto}</option>
+              <option value="" ?selected=${!c.lang}>${t.localeAuto}</option>
               ${Object.entries(consoleLocales).map(([k, name]) => html`<option value=${k} lang=${k} ?selected=${c.lang === k}>${name}</option>`)}
             </select>
           </div>

@@ -39,7 +39,9 @@ export const base = css`
   * {
     box-sizing: border-box;
   }
+  /* The colour again on the content: a page's "* { all: revert }" reverts the host's own. */
   .base {
+    color: var(--_fg);
     padding: var(--_gap);
     border: 1px solid var(--_line);
     border-radius: var(--_radius);
