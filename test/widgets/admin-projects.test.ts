@@ -142,6 +142,8 @@ describe('console projects', function () {
     expect(p.properties).to.include({ title, category: 'park', status: 'in_progress', start: '2027-03-01', end: '2027-04-30', address: 'Riverside Park', review: 'approved', source: 'staff' });
     expect(p.geometry).to.deep.equal({ type: 'Point', coordinates: [5.1205, 52.091] });
     await waitUntil(() => deep(view(app), '[role=status]')?.textContent?.includes('created'), 'no "created" note');
+    // The next step offered: the embed builder, for the map opening on this project.
+    expect(deep<HTMLAnchorElement>(view(app), `a[href="#/embed?widget=project-map&id=${encodeURIComponent(id)}"]`)).to.not.equal(null);
   });
 
   it('without WebGL, the latitude and longitude fields alone set the point, with a note', async () => {

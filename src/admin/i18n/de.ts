@@ -421,6 +421,7 @@ export const de: AdminStrings = {
     editTitle: 'Projekt bearbeiten',
     copyOf: 'Kopie von {title}',
     created: 'Das Projekt wurde angelegt und ist auf der Karte.',
+    embedIt: 'Die Karte mit diesem Projekt geöffnet auf einer Seite einbinden: Einbettungs-Assistent',
     start: 'Beginn',
     end: 'Ende (optional)',
     address: 'Adresse (optional)',

@@ -423,6 +423,7 @@ export const en = {
     editTitle: 'Edit project',
     copyOf: 'Copy of {title}',
     created: 'The project was created and is on the map.',
+    embedIt: 'Put the map open on this project on a page: embed builder',
     start: 'Start date',
     end: 'End date (optional)',
     address: 'Address (optional)',

@@ -421,6 +421,7 @@ export const es: AdminStrings = {
     editTitle: 'Editar el proyecto',
     copyOf: 'Copia de {title}',
     created: 'El proyecto se creó y está en el mapa.',
+    embedIt: 'Poner en una página el mapa abierto en este proyecto: generador de inserción',
     start: 'Fecha de inicio',
     end: 'Fecha de fin (opcional)',
     address: 'Dirección (opcional)',

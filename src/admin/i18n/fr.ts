@@ -421,6 +421,7 @@ export const fr: AdminStrings = {
     editTitle: 'Modifier le projet',
     copyOf: 'Copie de {title}',
     created: 'Le projet a été créé et figure sur la carte.',
+    embedIt: 'Mettre sur une page la carte ouverte sur ce projet : générateur d’intégration',
     start: 'Date de début',
     end: 'Date de fin (facultatif)',
     address: 'Adresse (facultatif)',

@@ -421,6 +421,7 @@ export const nl: AdminStrings = {
     editTitle: 'Project bewerken',
     copyOf: 'Kopie van {title}',
     created: 'Het project is aangemaakt en staat op de kaart.',
+    embedIt: 'De kaart met dit project geopend op een pagina zetten: insluitbouwer',
     start: 'Begindatum',
     end: 'Einddatum (optioneel)',
     address: 'Adres (optioneel)',

@@ -170,6 +170,9 @@ export class AdminProjectForm extends ConsoleView {
       <form @submit=${this.submit} class="base">
         ${this.error ? html`<p class="error" role="alert" tabindex="-1">${this.error}</p>` : ''}
         ${this.saved ? html`<p role="status">${this.saved}</p>` : ''}
+        ${editing && this.route.params.has('created')
+          ? html`<p><a href="#/embed?widget=project-map&id=${encodeURIComponent(this.editing!)}">${t.embedIt}</a></p>`
+          : ''}
         ${editing
           ? html`<p>${this.t.common.site}: ${p!.siteId} · ${t.reviews[p!.review]} · ${t.sources[p!.source]}</p>`
           : html`<div @change=${(e: Event) => (e.target as HTMLElement).id === 'siteId' && this.pickSite((e.target as HTMLSelectElement).value)}>
