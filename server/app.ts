@@ -4,7 +4,7 @@ import cors from '@fastify/cors'
 import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.ts'
-import { errorHandler, frameworkErrors, notFoundHandler } from './plugins/errors.ts'
+import { clientErrorHandler, errorHandler, frameworkErrors, notFoundHandler } from './plugins/errors.ts'
 import { staticFiles } from './plugins/static-files.ts'
 import { adminRoutes } from './routes/admin/index.ts'
 import { commentRoutes } from './routes/comments.ts'
@@ -48,6 +48,7 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
     // Our own 503 below keeps the error shape while draining.
     return503OnClosing: false,
     frameworkErrors,
+    clientErrorHandler,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -69,6 +70,12 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
     if (body === '') done(null, undefined)
     else if (/\u0000|\\u0000/i.test(body as string)) done(new AppError(400, 'BAD_REQUEST', 'NUL characters are not allowed'), undefined)
     else json(req, body as string, done)
+  })
+
+  // The same for ids and query values (`/polls/%00`): PostgreSQL cannot even compare them.
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (hasNul(req.params) || hasNul(req.query)) done(new AppError(400, 'BAD_REQUEST', 'NUL characters are not allowed'))
+    else done()
   })
 
   let closing = false
@@ -110,7 +117,9 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
       methods,
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Civic-Identity', 'Last-Event-ID'],
       exposedHeaders: ['Retry-After'],
-      maxAge: 600
+      maxAge: 600,
+      // An OPTIONS that is not a preflight gets a bare 204 rather than a text/plain 400.
+      strictPreflight: false
     })
     const readWrite = corsOptions(['GET', 'POST'])
     // Authors edit (PATCH) and delete (DELETE) their comments; nothing else is open to those methods.
@@ -121,8 +130,11 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
       allowedHeaders: ['Range', 'If-None-Match', 'If-Range', 'If-Match'],
       exposedHeaders: ['Content-Range', 'Accept-Ranges', 'ETag', 'Content-Length', 'Retry-After']
     }
+    // The plugin's `OPTIONS *` route is global: without `noCors`, a listed site's preflight to an
+    // admin path would be answered as if the console were open to it.
+    const noCors = { ...readWrite, origin: false }
     await pub.register(cors, {
-      delegator: (req, cb) => cb(null, req.url?.startsWith('/v1/comments/') ? commentsCors : req.url?.startsWith('/v1/map/') ? mapCors : readWrite)
+      delegator: (req, cb) => cb(null, req.url?.startsWith('/v1/admin') ? noCors : req.url?.startsWith('/v1/comments/') ? commentsCors : req.url?.startsWith('/v1/map/') ? mapCors : readWrite)
     })
     await pub.register(participantRoutes, { services })
     await pub.register(pollRoutes, { services, sseHeartbeatMs: config.sseHeartbeatMs })
@@ -135,6 +147,13 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
   await app.register(openapiRoute)
   await app.register(staticFiles, { config })
   return app
+}
+
+function hasNul (values: unknown): boolean {
+  if (typeof values === 'string') return values.includes('\u0000')
+  if (Array.isArray(values)) return values.some(hasNul)
+  if (values && typeof values === 'object') return Object.entries(values).some(([k, v]) => k.includes('\u0000') || hasNul(v))
+  return false
 }
 
 function hopsWithin (n: number) {

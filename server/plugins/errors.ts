@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../services/errors.ts'
 
@@ -48,4 +49,22 @@ export function notFoundHandler (req: FastifyRequest, reply: FastifyReply) {
 /** Malformed URLs and similar, caught by the router before any route runs. */
 export function frameworkErrors (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
   return reply.code(400).send(errorBody('BAD_REQUEST', err.message))
+}
+
+/**
+ * Requests Node's HTTP parser rejects (broken framing, a header block over 16 KB, a timeout)
+ * never reach a route: answer them in the same error shape, then close the connection.
+ */
+export function clientErrorHandler (err: NodeJS.ErrnoException, socket: Duplex) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, code, message] = err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? [408, 'REQUEST_TIMEOUT', 'The request took too long to arrive']
+    : err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'HEADERS_TOO_LARGE', 'The request line and headers are over 16 KB']
+      : [400, 'BAD_REQUEST', 'The request is not valid HTTP']
+  const body = JSON.stringify(errorBody(code, message))
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy(err)
 }

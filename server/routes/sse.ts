@@ -45,6 +45,12 @@ export function eventStreams (app: FastifyInstance, heartbeatMs: number) {
       connection: 'keep-alive',
       'x-accel-buffering': 'no' // nginx: do not buffer the stream
     })
+    if (req.method === 'HEAD') {
+      // A body-less response sends its headers only when it ends: a HEAD stream would hang open.
+      sub.close()
+      res.end()
+      return
+    }
     res.write(`retry: 3000\n\n${pending.join('')}`)
     streams.add(res)
     const heartbeat = setInterval(() => {
