@@ -97,13 +97,32 @@ export async function startPostgres ({ log = msg => process.stderr.write(`[pg] $
     const url = `postgres://postgres@127.0.0.1:${port}/${database}`
     await createDatabase(bin, port, database, run)
     log(`PostgreSQL ready at ${url}`)
-    return { url, stop }
+    return { url, dataDir: data, stop }
   } catch (err) {
     const logFile = path.join(dir, 'server.log')
     if (fs.existsSync(logFile)) log(fs.readFileSync(logFile, 'utf8').slice(-2000))
     stop()
     throw new Error(`could not start PostgreSQL: ${err.stderr?.toString() || err.message}`)
   }
+}
+
+/**
+ * `pg_ctl restart -m fast` on a cluster from startPostgres (`dataDir`; same options: pg_ctl reads
+ * postmaster.opts), for outage tests. Asynchronous, so that a test keeps its load running while
+ * the database goes away.
+ */
+export function restartPostgres (dataDir) {
+  const bin = findPgBin()
+  if (!bin) return Promise.reject(new Error('pg_ctl not found'))
+  const logFile = path.join(path.dirname(dataDir), 'server.log')
+  const args = [path.join(bin, 'pg_ctl'), '-D', dataDir, '-m', 'fast', '-l', logFile, '-w', '-t', '30', 'restart']
+  const [cmd, rest] = isRoot ? ['runuser', ['-u', 'postgres', '--', ...args]] : [args[0], args.slice(1)]
+  // stdio ignored: the restarted postmaster would otherwise hold our pipes open.
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, rest, { stdio: 'ignore' })
+    child.on('error', reject)
+    child.on('exit', code => code === 0 ? resolve() : reject(new Error(`pg_ctl restart exited ${code}; see ${logFile}`)))
+  })
 }
 
 /** createdb when the install has it, else a plain CREATE DATABASE through the project's `pg` client. */

@@ -19,7 +19,10 @@ const onPostgres = (args) => ['scripts/pg.mjs', '--', 'node', ...args];
 /** name, command and arguments, environment (PROVE_FULL=1 is added to every one). */
 // Server suites run under scripts/pg.mjs: with DATABASE_URL set, forEachDb runs each on SQLite and PostgreSQL.
 const SUITES = [
-  { name: 'hostile input', cmd: 'node', args: onPostgres(tap(['test/server/fuzz.test.ts', 'test/server/hostile-origins.test.ts', 'test/server/ballot-stuffing.test.ts'])) }
+  { name: 'durability', cmd: 'node', args: onPostgres(tap(['test/server/crash-durability.test.ts', 'test/server/durability.test.ts'])) },
+  { name: 'hostile input', cmd: 'node', args: onPostgres(tap(['test/server/fuzz.test.ts', 'test/server/hostile-origins.test.ts', 'test/server/ballot-stuffing.test.ts'])) },
+  // End to end in Chromium against the built bundles (dist/cdn, dist/admin: `npm run build` first).
+  { name: 'xss', cmd: 'node', args: tap(['test/e2e/xss.test.ts']) }
 ];
 
 const argv = process.argv.slice(2);

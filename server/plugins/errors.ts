@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../services/errors.ts'
+import { isDatabaseUnavailable } from '../store/db.ts'
 
 export function errorBody (code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } }
@@ -34,6 +35,11 @@ export function errorHandler (err: FastifyError | AppError, req: FastifyRequest,
   const known = err.code ? CODES[err.code] : undefined
   if (known) return reply.code(known[0]).send(errorBody(known[1], known[2]))
   if (err instanceof SyntaxError) return reply.code(400).send(errorBody('BAD_JSON', 'The body is not valid JSON'))
+  if (isDatabaseUnavailable(err)) {
+    // The database is restarting or out of reach: the pool reconnects by itself, the client retries.
+    req.log.warn({ code: err.code }, `database unavailable: ${err.message}`)
+    return reply.code(503).header('retry-after', '1').send(errorBody('SERVICE_UNAVAILABLE', 'The service is briefly unavailable; try again in a moment'))
+  }
   const status = err.statusCode ?? 500
   if (status >= 400 && status < 500) {
     return reply.code(status).send(errorBody(upperSnake(STATUS_CODES[status] ?? 'BAD_REQUEST'), err.message))

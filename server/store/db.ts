@@ -69,10 +69,16 @@ function openPostgres (url: string, opts: OpenOptions): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
+    // A database that cannot be reached (or a pool that stays full) is a 503 within 5 s, well
+    // before a widget's 10 s timeout, rather than a request that hangs.
+    connectionTimeoutMillis: 5_000,
     ...(schema ? { options: `-c search_path=${schema}` } : {})
   })
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {})
+  // Nor may a checked-out one (a database restart between two queries of a transaction): its
+  // query fails on its own, and the pool discards the broken client on release.
+  pool.on('connect', client => { client.on('error', () => {}) })
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   return { kysely, dialect: 'postgres', close: () => kysely.destroy() }
 }
@@ -92,6 +98,22 @@ export async function migrateToLatest (db: Database, schema?: string): Promise<v
 /** A trivial round trip, for /health. */
 export async function ping (db: Database): Promise<void> {
   await sql`select 1`.execute(db.kysely)
+}
+
+/** Connection-level failures: the database is restarting, unreachable or busy, not wrong. */
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  // admin_shutdown, crash_shutdown, cannot_connect_now, connection_exception…, too_many_connections
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300',
+  'SQLITE_BUSY'
+])
+
+/** True when a retry a moment later may well succeed (answered 503 + Retry-After, not 500). */
+export function isDatabaseUnavailable (err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null
+  if (typeof e?.code === 'string' && UNAVAILABLE.has(e.code)) return true
+  // node-postgres names a lost connection only in its message.
+  return typeof e?.message === 'string' && /^Connection terminated|is not queryable|timeout exceeded when trying to connect/.test(e.message)
 }
 
 /** A duplicate key, in either dialect's words. */
