@@ -82,7 +82,7 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
   app.addHook('onRequest', (_req, reply, done) => {
     if (!closing) return done()
     reply.header('connection', 'close')
-    done(new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again'))
+    done(new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again', undefined, { 'retry-after': '1' }))
   })
   app.addHook('preClose', async () => { closing = true })
   // Runs after the HTTP server has drained: write what is still queued.

@@ -76,7 +76,7 @@ export class VoteWriter {
   }
 
   submit (input: VoteInput): Promise<VoteOutcome> {
-    if (this.#closed) return Promise.reject(new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again'))
+    if (this.#closed) return Promise.reject(new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again', undefined, { 'retry-after': '1' }))
     return new Promise((resolve, reject) => {
       this.#queue.push({ input, resolve, reject })
       if (!this.#running && !this.#scheduled) {

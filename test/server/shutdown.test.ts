@@ -30,7 +30,7 @@ forEachDb('graceful shutdown', env => {
     const stream = await openSse(`${base}/v1/polls/${poll.id}/live`)
     await stream.waitFor(() => true)
 
-    const send = (tok: string, i: number) => new Promise<{ status: number; body: string } | 'no-connection'>(resolve => {
+    const send = (tok: string, i: number) => new Promise<{ status: number; body: string; retryAfter?: string } | 'no-connection'>(resolve => {
       const body = JSON.stringify({ choices: ['yes'] })
       const req = http.request(`${base}/v1/polls/${poll.id}/votes`, {
         method: 'POST', agent: false,
@@ -38,7 +38,7 @@ forEachDb('graceful shutdown', env => {
       }, res => {
         let data = ''
         res.on('data', c => { data += c })
-        res.on('end', () => resolve({ status: res.statusCode!, body: data }))
+        res.on('end', () => resolve({ status: res.statusCode!, body: data, retryAfter: res.headers['retry-after'] }))
       })
       req.on('error', () => resolve('no-connection'))
       req.end(body)
@@ -67,7 +67,7 @@ forEachDb('graceful shutdown', env => {
     await closing
     await stream.ended
 
-    assert.ok(late === 'no-connection' || (late.status === 503 && JSON.parse(late.body).error.code === 'SHUTTING_DOWN'), JSON.stringify(late))
+    assert.ok(late === 'no-connection' || (late.status === 503 && JSON.parse(late.body).error.code === 'SHUTTING_DOWN' && late.retryAfter === '1'), JSON.stringify(late))
     const acked = results.filter(r => r !== 'no-connection' && r.status === 200).length
     assert.equal(acked, tokens.length, 'every vote in flight when close began was answered 200')
     const rows = await t.db.kysely.selectFrom('votes').select('voter_key').where('poll_id', '=', poll.id).execute()
