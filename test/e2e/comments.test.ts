@@ -700,6 +700,13 @@ test(`the XSS corpus (${XSS_PAYLOADS.length} hostile comments and names) is show
   );
   await page.goto(url);
   const c = thread(page);
+  // The corpus is longer than a page of the thread: show every page, as a reader would.
+  await appears(c.locator('article[part=comment]').first(), 'the hostile thread never rendered', errors);
+  for (let shown = (await allIds(page)).length; await c.locator('button.more').isVisible(); ) {
+    await c.locator('button.more').click();
+    await eventually(async () => assert.ok((await allIds(page)).length > shown, 'Show more comments showed nothing more'));
+    shown = (await allIds(page)).length;
+  }
   await appears(article(c, posted[0].id), 'the hostile thread never rendered', errors);
   assert.equal(await heading(c), `Comments (${XSS_PAYLOADS.length} comments)`);
   assert.equal((await allIds(page)).length, XSS_PAYLOADS.length);
