@@ -136,19 +136,17 @@ export const ResponsesPage = Type.Object({
   nextCursor: Nullable(Type.String())
 })
 
-const NullableString = Type.Union([Type.String(), Type.Null()])
-
 /** One response as both exports write it (the JSON's `responses`, the CSV's columns in this order). */
 export const ExportedResponse = Type.Object({
   respondent: Type.String({ description: 'a pseudonym: a hash of the consultation and the participant' }),
   answer: Type.String(),
-  answerLabel: NullableString,
-  followUp: NullableString,
-  area: NullableString,
-  areaLabel: NullableString,
+  answerLabel: Nullable(Type.String()),
+  followUp: Nullable(Type.String()),
+  area: Nullable(Type.String()),
+  areaLabel: Nullable(Type.String()),
   page: Type.String(),
-  section: NullableString,
-  locale: NullableString,
+  section: Nullable(Type.String()),
+  locale: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String()
 })

@@ -435,6 +435,44 @@ describe('consultation screen', function () {
     await waitUntil(() => textOf(v).includes('The outcome was withdrawn'), 'not withdrawn');
     expect((await adminFetch<{ outcome: unknown }>(`/v1/admin/consultations/${c.id}`)).outcome).to.equal(null);
   });
+
+  it('lists what residents wrote (free text and "why?") as text, 50 at a time, newest first', async () => {
+    const c = await adminFetch<{ id: string }>('/v1/admin/consultations', {
+      method: 'POST',
+      body: JSON.stringify({ siteId, type: 'text', question: `Console ${uid('c')}: what should the quay have?`, followUp: 'Why?', areas: [{ id: 'north', label: 'North bank' }] }),
+    });
+    const headers = { 'content-type': 'application/json' };
+    const answers = Array.from({ length: 52 }, (_, i) => `Idea ${i}: <b>shade</b> & benches`);
+    for (let i = 0; i < answers.length; i += 13) {
+      await Promise.all(
+        answers.slice(i, i + 13).map(async (answer, k) => {
+          const { token } = await (await fetch(`${testApi()}/v1/participants`, { method: 'POST', headers, body: '{}' })).json();
+          const res = await fetch(`${testApi()}/v1/consultations/${c.id}/responses`, {
+            method: 'POST',
+            headers: { ...headers, authorization: `Participant ${token}`, 'idempotency-key': crypto.randomUUID() },
+            body: JSON.stringify({ answer, followUp: i + k === 51 ? 'Because <i>summer</i>' : undefined, area: 'north', page: 'https://riverton.example/news/quay' }),
+          });
+          expect(res.status, await res.clone().text()).to.be.oneOf([200, 201]);
+        }),
+      );
+    }
+    const app = await openConsole(`#/consultations/${c.id}`);
+    const v = view(app);
+    const list = await deepWait(v, 'civic-admin-responses', 'the responses');
+    await waitUntil(() => list.shadowRoot!.querySelectorAll('tbody tr').length === 50, 'the first 50 responses did not show');
+    const texts = () => [...list.shadowRoot!.querySelectorAll('tbody tr .answer')].map((x) => x.textContent);
+    expect(list.shadowRoot!.querySelector('tbody tr b')).to.equal(null, 'what residents wrote is text, never markup');
+    expect(new Set(texts()).size).to.equal(50);
+    const withWhy = [...list.shadowRoot!.querySelectorAll<HTMLTableRowElement>('tbody tr')].find((r) => r.querySelector('.follow-up')!.textContent);
+    expect(withWhy?.querySelector('.follow-up')!.textContent).to.equal('Because <i>summer</i>');
+    expect(withWhy?.cells[3].textContent).to.equal('North bank');
+    await expect(app).to.be.accessible();
+    [...list.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Load more')!.click();
+    await waitUntil(() => list.shadowRoot!.querySelectorAll('tbody tr').length === 52, 'the last 2 did not load');
+    expect(list.shadowRoot!.activeElement).to.equal(list.shadowRoot!.querySelectorAll('tbody tr')[50]);
+    expect(new Set(texts())).to.deep.equal(new Set(answers));
+    expect(list.shadowRoot!.querySelector('button')).to.equal(null, 'no more to load');
+  });
 });
 
 describe('sites and project submissions', function () {

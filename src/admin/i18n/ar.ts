@@ -474,4 +474,13 @@ export const ar: AdminStrings = {
     row: 'الصف',
     reason: 'السبب',
   },
+  responses: {
+    title: 'الإجابات',
+    answer: 'الإجابة',
+    followUp: 'لماذا (سؤال المتابعة)',
+    area: 'المنطقة',
+    page: 'الصفحة',
+    none: 'لا توجد إجابات بعد.',
+    shown: 'تُعرض {count} إجابات، الأحدث أولًا.',
+  },
 };

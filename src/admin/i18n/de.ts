@@ -453,4 +453,13 @@ export const de: AdminStrings = {
     row: 'Zeile',
     reason: 'Grund',
   },
+  responses: {
+    title: 'Antworten',
+    answer: 'Antwort',
+    followUp: 'Warum (Nachfrage)',
+    area: 'Gebiet',
+    page: 'Seite',
+    none: 'Noch keine Antworten.',
+    shown: '{count} Antworten, neueste zuerst.',
+  },
 };

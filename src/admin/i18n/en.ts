@@ -455,6 +455,15 @@ export const en = {
     row: 'Row',
     reason: 'Reason',
   },
+  responses: {
+    title: 'Responses',
+    answer: 'Answer',
+    followUp: 'Why (follow-up)',
+    area: 'Area',
+    page: 'Page',
+    none: 'No responses yet.',
+    shown: '{count} responses shown, newest first.',
+  },
 };
 
 export type AdminStrings = typeof en;

@@ -453,4 +453,13 @@ export const es: AdminStrings = {
     row: 'Fila',
     reason: 'Motivo',
   },
+  responses: {
+    title: 'Respuestas',
+    answer: 'Respuesta',
+    followUp: 'Por qué (seguimiento)',
+    area: 'Zona',
+    page: 'Página',
+    none: 'Aún no hay respuestas.',
+    shown: '{count} respuestas, las más recientes primero.',
+  },
 };

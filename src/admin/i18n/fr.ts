@@ -453,4 +453,13 @@ export const fr: AdminStrings = {
     row: 'Ligne',
     reason: 'Raison',
   },
+  responses: {
+    title: 'Réponses',
+    answer: 'Réponse',
+    followUp: 'Pourquoi (suite)',
+    area: 'Quartier',
+    page: 'Page',
+    none: 'Pas encore de réponse.',
+    shown: '{count} réponses affichées, les plus récentes d’abord.',
+  },
 };

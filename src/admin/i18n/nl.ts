@@ -453,4 +453,13 @@ export const nl: AdminStrings = {
     row: 'Rij',
     reason: 'Reden',
   },
+  responses: {
+    title: 'Antwoorden',
+    answer: 'Antwoord',
+    followUp: 'Waarom (vervolgvraag)',
+    area: 'Gebied',
+    page: 'Pagina',
+    none: 'Nog geen antwoorden.',
+    shown: '{count} antwoorden, nieuwste eerst.',
+  },
 };

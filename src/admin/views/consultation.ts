@@ -2,19 +2,13 @@ import { html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { fill, plural } from '../../core/i18n/index.ts';
 import { canEdit } from '../session.ts';
+import type { AdminConsultation, OutcomeStatus } from '../types.ts';
+import './consultation-responses.ts';
 import type { Point } from './chart.ts';
 import './chart.ts';
 import { ConsoleView, locale } from './view.ts';
 
-type OutcomeStatus = 'open' | 'under-review' | 'decided' | 'implemented';
 const OUTCOME: OutcomeStatus[] = ['open', 'under-review', 'decided', 'implemented'];
-
-interface AdminConsultation {
-  id: string;
-  question: string;
-  status: 'scheduled' | 'open' | 'closed';
-  outcome: { status: OutcomeStatus; text: string; date: string; link: string | null } | null;
-}
 
 interface Results {
   respondents: number;
@@ -148,6 +142,8 @@ export class AdminConsultationView extends ConsoleView {
         [t.day, t.responses],
         r.daily.map((d) => [d.date, d.responses]),
       )}
+      <h2>${this.t.responses.title}</h2>
+      <civic-admin-responses .api=${this.api} .t=${this.t} .user=${this.user} .consultation=${c.id} .areas=${c.areas}></civic-admin-responses>
       ${edit
         ? html`<h2 id="outcome">${t.outcome}</h2>
             <form class="base" aria-labelledby="outcome" @submit=${this.publish}>
