@@ -195,6 +195,17 @@ test(`the XSS corpus (${P.length} payloads) in every user-text field is shown as
   // Stored exactly as sent (the follow-ups are shown nowhere else).
   const exported = await inBatches(P.length, 16, (i) => adminFetch(server, `consultations/${consultIds[i]}/export.json`));
   assert.deepEqual(exported.map((x) => [x.responses[0].answer, x.responses[0].followUp]), P.map((p) => [p, p]));
+  // One more free-text consultation that every payload answers (a resident each, answer and "why?"):
+  // the console's list of responses must show them all.
+  const together = 'xss-all';
+  await adminFetch(server, 'consultations', {
+    method: 'POST',
+    body: JSON.stringify({ id: together, siteId: SITE, type: 'text', question: 'Anything else the council should know?', maxLength: 2000, followUp: 'Why?' }),
+  });
+  await inBatches(P.length, 16, async (i) => {
+    const res = await fetch(`${server.url}/v1/participants`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: '{}' });
+    return residentApi(server, (await res.json()).token)(`/v1/consultations/${together}/responses`, { answer: P[i], followUp: P[i], page: cardsUrl }, 200);
+  });
   const tPosted = Date.now();
 
   // 2. The console: an admin signs in through its form.
@@ -274,6 +285,22 @@ test(`the XSS corpus (${P.length} payloads) in every user-text field is shown as
     assert.ok(seen(text).includes(seen(line(P[i], 200))), `console project list: title ${i} is not shown as its text: ${JSON.stringify(text)}`);
     assert.ok(seen(text).includes(seen(line(P[i], 300))), `console project list: address ${i} is not shown as its text: ${JSON.stringify(text)}`);
   }
+  // A consultation's responses: what residents wrote, 50 at a time, "Load more" until all are there.
+  await con.page.evaluate(`location.hash = '#/consultations/${together}'`);
+  const responses = con.page.locator('civic-admin-responses');
+  await appears(responses.locator('tr[data-response]').first(), 'the console never listed the responses', con.errors);
+  for (let round = 0; round < 10 && (await responses.getByRole('button', { name: 'Load more', exact: true }).isVisible()); round++) {
+    const before = await responses.locator('tr[data-response]').count();
+    await responses.getByRole('button', { name: 'Load more', exact: true }).click();
+    await eventually(async () => assert.ok((await responses.locator('tr[data-response]').count()) > before));
+  }
+  const written: [string, string][] = await responses.locator('tr[data-response]').evaluateAll((els) =>
+    els.map((el) => [(el.querySelector('.answer') as HTMLElement).innerText, (el.querySelector('.follow-up') as HTMLElement).innerText]),
+  );
+  const everyPayload = P.map(seen).sort();
+  assert.deepEqual(written.map(([a]) => seen(a)).sort(), everyPayload, 'console responses: a free-text answer is not shown as its text');
+  assert.deepEqual(written.map(([, why]) => seen(why)).sort(), everyPayload, 'console responses: a follow-up is not shown as its text');
+
   // The console's own 401 while nobody is signed in yet is expected.
   await assertNothingRan(con, 'console', [/401 \(Unauthorized\) \(http:\/\/[^)]+\/v1\/admin\/session\)$/]);
   const tConsole = Date.now();
@@ -367,7 +394,7 @@ test(`the XSS corpus (${P.length} payloads) in every user-text field is shown as
   const tEnd = Date.now();
 
   const fields = 11;
-  const screens = 7;
+  const screens = 8;
   t.diagnostic(`timings: posted ${tPosted - t0} ms, console ${tConsole - tPosted} ms, comments ${tComments - tConsole} ms, map ${tMap - tComments} ms, cards ${tEnd - tMap} ms`);
   t.diagnostic(
     `PROVE ${JSON.stringify({
