@@ -202,7 +202,7 @@ export const de: AdminStrings = {
   },
   siteSettings: {
     defaultLocale: 'Übliche Sprache dieser Website',
-    defaultLocaleHint: 'Für diese Website gespeichert. Die Widgets sprechen die Sprache der Seite, auf der sie stehen (ihr lang-Attribut).',
+    defaultLocaleHint: 'Der Einbettungs-Assistent schreibt sie in neue Snippets dieser Website. Sonst spricht ein Widget die Sprache seiner Seite (das lang-Attribut).',
     noLocale: 'Nicht festgelegt',
     bounds: 'Kartenbereich',
     boundsHint: 'Einwohner können Projekte nur innerhalb dieses Rechtecks vorschlagen (Dezimalgrad). Alle vier Felder leer lassen, um überall zu erlauben.',

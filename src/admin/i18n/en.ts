@@ -204,7 +204,7 @@ export const en = {
   },
   siteSettings: {
     defaultLocale: 'Usual language of this site',
-    defaultLocaleHint: 'Recorded for this site. The widgets speak the language of the page they are on (its lang attribute).',
+    defaultLocaleHint: 'The embed builder writes it into new snippets of this site. Without it, a widget speaks the language of its page (the lang attribute).',
     noLocale: 'Not set',
     bounds: 'Map area',
     boundsHint: 'Residents can suggest projects only inside this rectangle (decimal degrees). Leave all four empty to allow anywhere.',

@@ -202,7 +202,7 @@ export const es: AdminStrings = {
   },
   siteSettings: {
     defaultLocale: 'Idioma habitual de este sitio',
-    defaultLocaleHint: 'Se guarda para este sitio. Los widgets hablan el idioma de la página en la que están (su atributo lang).',
+    defaultLocaleHint: 'El generador de inserción la escribe en los nuevos fragmentos de este sitio. Si no, un widget habla el idioma de su página (el atributo lang).',
     noLocale: 'Sin definir',
     bounds: 'Zona del mapa',
     boundsHint: 'Los vecinos solo pueden proponer proyectos dentro de este rectángulo (grados decimales). Deje los cuatro campos vacíos para permitirlo en cualquier lugar.',

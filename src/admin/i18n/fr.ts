@@ -202,7 +202,7 @@ export const fr: AdminStrings = {
   },
   siteSettings: {
     defaultLocale: 'Langue habituelle de ce site',
-    defaultLocaleHint: 'Enregistrée pour ce site. Les widgets parlent la langue de la page où ils se trouvent (son attribut lang).',
+    defaultLocaleHint: 'Le générateur d’intégration l’inscrit dans les nouveaux extraits de ce site. Sinon, un widget parle la langue de sa page (l’attribut lang).',
     noLocale: 'Non définie',
     bounds: 'Zone de la carte',
     boundsHint: 'Les habitants ne peuvent proposer des projets qu’à l’intérieur de ce rectangle (degrés décimaux). Laissez les quatre champs vides pour autoriser partout.',

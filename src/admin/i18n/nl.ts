@@ -202,7 +202,7 @@ export const nl: AdminStrings = {
   },
   siteSettings: {
     defaultLocale: 'Gebruikelijke taal van deze site',
-    defaultLocaleHint: 'Opgeslagen voor deze site. De widgets spreken de taal van de pagina waarop ze staan (het lang-attribuut).',
+    defaultLocaleHint: 'De insluitbouwer zet haar in nieuwe fragmenten van deze site. Anders spreekt een widget de taal van zijn pagina (het lang-attribuut).',
     noLocale: 'Niet ingesteld',
     bounds: 'Kaartgebied',
     boundsHint: 'Inwoners kunnen alleen binnen deze rechthoek projecten voorstellen (decimale graden). Laat alle vier leeg om overal toe te staan.',

@@ -19,9 +19,9 @@ interface AuditPage {
   nextCursor: string | null;
 }
 
-/** Shown as `key: value` text; values that are objects are written as JSON (never as HTML). */
+/** Shown as `key: value` text: lists of words joined, other objects as JSON (never as HTML). */
 const detailText = (d: Record<string, unknown>) =>
-  Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.join(', ') : JSON.stringify(v)}`);
 
 /**
  * The audit log (admins only): newest first, filtered by who and by action (an exact action or a

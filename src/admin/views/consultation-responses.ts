@@ -71,7 +71,7 @@ export class AdminResponses extends ConsoleView {
               <th scope="col">${this.t.lists.when}</th>
               <th scope="col">${t.answer}</th>
               <th scope="col">${t.followUp}</th>
-              <th scope="col">${t.area}</th>
+              ${this.areas?.length ? html`<th scope="col">${t.area}</th>` : ''}
               <th scope="col">${t.page}</th>
             </tr>
           </thead>
@@ -81,7 +81,7 @@ export class AdminResponses extends ConsoleView {
                 <td><time datetime=${r.updatedAt}>${new Date(r.updatedAt).toLocaleString(lang)}</time></td>
                 <td dir="auto" class="answer">${r.label}</td>
                 <td dir="auto" class="follow-up">${r.followUp ?? ''}</td>
-                <td>${area(r.area)}</td>
+                ${this.areas?.length ? html`<td>${area(r.area)}</td>` : ''}
                 <td class="page">${r.page}${r.section ? html`<br /><span class="note">${r.section}</span>` : ''}</td>
               </tr>`,
             )}
