@@ -134,7 +134,7 @@ try {
   const app = await buildApp({ db, config })
   cleanups.push(() => app.close())
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' })
-  const token = app.services.tokens.mint()
+  const token = app.services.tokens.mint(ORIGIN)
   // The seeded votes belong to the participant id inside a real token.
   const pid = app.services.tokens.verify(token)!
   await db.kysely.updateTable('comment_votes').set({ voter_key: `p:${pid}` }).where('voter_key', '=', `p:${voter}`).execute()

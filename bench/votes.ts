@@ -141,13 +141,13 @@ async function main () {
   await db.close()
   if (!key) throw new Error('participant key not found in the database')
   const tokens = new ParticipantTokens(Buffer.from(key, 'base64url'))
-  const sample = tokens.mint()
+  const sample = tokens.mint(ORIGIN)
   const check = await fetch(`${url}/v1/polls/${POLL}/votes`, { method: 'POST', headers: { origin: ORIGIN, authorization: `Participant ${sample}`, 'content-type': 'application/json' }, body: '{"choices":["a"]}' })
   if (check.status !== 200) throw new Error(`a pre-minted token was refused: ${check.status} ${await check.text()}`)
   const sampleId = sample.split('.')[1]!
   const pool: string[] = []
   const pregen = Math.min(2_000_000, Math.ceil(duration * 30_000))
-  for (let i = 0; i < pregen; i++) pool.push(tokens.mint())
+  for (let i = 0; i < pregen; i++) pool.push(tokens.mint(ORIGIN))
 
   // 1. Baseline: a bare JSON endpoint, same connections.
   console.log(`baseline: GET /livez, ${connections} connections, ${baselineSeconds} s …`)
@@ -179,7 +179,7 @@ async function main () {
           s = history[Math.floor(Math.random() * history.length)]!
           retry = true
         } else {
-          const token = pool[next++] ?? tokens.mint()
+          const token = pool[next++] ?? tokens.mint(ORIGIN)
           s = { token, id: token.split('.')[1]!, key: crypto.randomUUID(), body: JSON.stringify({ choices: [OPTIONS[next % OPTIONS.length]] }) }
           history.push(s)
         }

@@ -35,7 +35,7 @@ export function errorHandler (err: FastifyError | AppError, req: FastifyRequest,
   const known = err.code ? CODES[err.code] : undefined
   if (known) return reply.code(known[0]).send(errorBody(known[1], known[2]))
   if (err instanceof SyntaxError) return reply.code(400).send(errorBody('BAD_JSON', 'The body is not valid JSON'))
-  if (isDatabaseUnavailable(err)) {
+  if (err.statusCode === undefined && isDatabaseUnavailable(err)) {
     // The database is restarting or out of reach: the pool reconnects by itself, the client retries.
     req.log.warn({ code: err.code }, `database unavailable: ${err.message}`)
     return reply.code(503).header('retry-after', '1').send(errorBody('SERVICE_UNAVAILABLE', 'The service is briefly unavailable; try again in a moment'))

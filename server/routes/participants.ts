@@ -16,6 +16,6 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ services: Services }
   }, async (req, reply) => {
     const ctx = writeContext(req)
     services.origins.assertWrite(ctx.origin, 'any-site', ctx.selfOrigin)
-    return reply.code(201).send({ token: services.tokens.mint() })
+    return reply.code(201).send({ token: services.tokens.mint(ctx.origin ?? '') })
   })
 }

@@ -114,7 +114,7 @@ export class CommentService {
 
   #participant (ctx: WriteContext): string {
     if (!ctx.participantToken) throw new AppError(401, 'PARTICIPANT_REQUIRED', 'A participant token is required (POST /v1/participants)')
-    const id = this.#d.tokens.verify(ctx.participantToken)
+    const id = this.#d.tokens.verifyFrom(ctx.participantToken, ctx.origin)
     if (!id) throw new AppError(401, 'PARTICIPANT_INVALID', 'The participant token is not valid')
     return id
   }

@@ -15,6 +15,7 @@ import {
 } from './consultation-rules.ts'
 import type { AdminResults, ConsultationStatus } from './consultation-rules.ts'
 import { csvRow } from './csv.ts'
+import { closeNowIfDatePassed } from './closing.ts'
 import { AppError, notFound } from './errors.ts'
 
 export interface AdminConsultationView extends ReturnType<typeof publicFields> {
@@ -177,6 +178,7 @@ export class ConsultationAdminService {
       if (edit.capDays !== undefined) c.capDays = edit.capDays
       if (edit.opensAt !== undefined) c.opensAt = iso(edit.opensAt)
       if (edit.closesAt !== undefined) c.closesAt = iso(edit.closesAt)
+      closeNowIfDatePassed(c, edit.closesAt)
       if (edit.resultsVisibility !== undefined) c.resultsVisibility = edit.resultsVisibility
       if (edit.nextSteps !== undefined) c.nextSteps = edit.nextSteps
       normalizeConsultation(c, edit)

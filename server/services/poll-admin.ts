@@ -9,6 +9,7 @@ import type { Poll, PollOption, PollType, ResultsVisibility } from '../store/pol
 import { getSite } from '../store/sites-repo.ts'
 import { countActivity, getKeptActivity, getTally, hasVotes, listVotesPage, saveTally } from '../store/votes-repo.ts'
 import type { Catalog } from './catalog.ts'
+import { closeNowIfDatePassed } from './closing.ts'
 import { csvRow } from './csv.ts'
 import { AppError, notFound } from './errors.ts'
 import type { LiveBus } from './live.ts'
@@ -187,6 +188,7 @@ export class PollAdminService {
       if (edit.maxChoices !== undefined) p.maxChoices = edit.maxChoices
       if (edit.opensAt !== undefined) p.opensAt = iso(edit.opensAt)
       if (edit.closesAt !== undefined) p.closesAt = iso(edit.closesAt)
+      closeNowIfDatePassed(p, edit.closesAt)
       if (edit.resultsVisibility !== undefined) p.resultsVisibility = edit.resultsVisibility
       if (edit.allowChange !== undefined) p.allowChange = edit.allowChange
       if (edit.verifiedOnly !== undefined) p.verifiedOnly = edit.verifiedOnly

@@ -94,7 +94,7 @@ export class PollService {
     this.#d.origins.assertWrite(ctx.origin, site.origins, ctx.selfOrigin)
     const votePage = page === undefined ? null : storedPage(page)
     if (!ctx.participantToken) throw new AppError(401, 'PARTICIPANT_REQUIRED', 'A participant token is required (POST /v1/participants)')
-    const participantId = this.#d.tokens.verify(ctx.participantToken)
+    const participantId = this.#d.tokens.verifyFrom(ctx.participantToken, ctx.origin)
     if (!participantId) throw new AppError(401, 'PARTICIPANT_INVALID', 'The participant token is not valid')
     enforce(this.#d.participantLimiter, participantId)
 

@@ -285,7 +285,7 @@ export class ProjectService {
   async submit (siteId: string | undefined, body: SubmissionBody, ctx: WriteContext): Promise<{ id: string; status: ProjectReview }> {
     const site = await siteOfRequest(this.#d.catalog, this.#d.origins, siteId, ctx, true)
     if (!ctx.participantToken) throw new AppError(401, 'PARTICIPANT_REQUIRED', 'A participant token is required (POST /v1/participants)')
-    const participantId = this.#d.tokens.verify(ctx.participantToken)
+    const participantId = this.#d.tokens.verifyFrom(ctx.participantToken, ctx.origin)
     if (!participantId) throw new AppError(401, 'PARTICIPANT_INVALID', 'The participant token is not valid')
     enforce(this.#d.participantLimiter, participantId)
     if (ctx.idempotencyKey) {

@@ -40,14 +40,15 @@ export function monthsBefore (now: Date, months: number): Date {
 type Closable = 'polls' | 'consultations'
 
 /**
- * Ids of a site's polls or consultations that closed before `cutoff`: closed by hand (`closed_at`)
- * or by their closing date, whichever came first. Open and scheduled ones keep their raw rows: they
+ * Ids of a site's polls or consultations that closed before `cutoff`: when closed by hand (or by a
+ * closing date moved into the past, which stamps `closed_at` too), that moment; else the closing date.
+ * A typo that moves a closing date years back so deletes nothing before N months have passed. Open and scheduled ones keep their raw rows: they
  * enforce one answer per participant and let residents change it.
  */
 async function closedBefore (db: Kysely<DB>, table: Closable, siteId: string, cutoff: string): Promise<string[]> {
   const rows = await db.selectFrom(table).select('id')
     .where('site_id', '=', siteId)
-    .where(eb => eb.or([eb('closed_at', '<', cutoff), eb('closes_at', '<', cutoff)]))
+    .where(eb => eb(eb.fn.coalesce('closed_at', 'closes_at'), '<', cutoff))
     .orderBy('id')
     .execute()
   return rows.map(r => r.id)
@@ -58,7 +59,8 @@ async function stillClosed (db: Database, trx: Kysely<DB>, table: Closable, id: 
   const row = await trx.selectFrom(table).select(['closed_at', 'closes_at']).where('id', '=', id)
     .$if(db.dialect === 'postgres', q => q.forUpdate())
     .executeTakeFirst()
-  return row !== undefined && ((row.closed_at !== null && row.closed_at < cutoff) || (row.closes_at !== null && row.closes_at < cutoff))
+  const at = row?.closed_at ?? row?.closes_at ?? null
+  return at !== null && at < cutoff
 }
 
 /**

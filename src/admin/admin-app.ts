@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { baseLanguage, fill, isRtl, loadPack } from '../core/i18n/index.ts';
 import { AdminApi } from './api.ts';
 import { adminPack, consoleLocales, en, type AdminStrings } from './i18n/index.ts';
@@ -276,8 +277,14 @@ export class AdminApp extends LitElement {
             )}
           </ul>
         </nav>
-        <main id="main" tabindex="-1">${this.view(current as Section | 'embed', user)}</main>
+        <main id="main" tabindex="-1">${keyed(this.routeKey, this.view(current as Section | 'embed', user))}</main>
       </div>`;
+  }
+
+  /** A new route gets a new screen: no form keeps another item's state (edit → duplicate renders the same element). */
+  private get routeKey() {
+    const r = this.route;
+    return `${r.section}/${r.rest.join('/')}?${r.params}`;
   }
 
   private view(section: Section | 'embed', user: User) {

@@ -108,13 +108,13 @@ forEachDb('ballot stuffing', env => {
     const real = await freshToken(t, 1)
     const other = await freshToken(t, 2)
     const c = await comment(t.app, real, `${PAGE}-stuffing`, 'A comment', { site })
-    const [, id, mac] = real.split('.') as [string, string, string]
+    const [, id, tag, mac] = real.split('.') as [string, string, string, string]
     const forged = [
-      `v1.${crypto.randomBytes(16).toString('base64url')}.${mac}`, // another id under a real signature
-      `v1.${id}.${other.split('.')[2]}`, // a real id under another token's signature
-      `v1.${id}.${crypto.randomBytes(32).toString('base64url')}`, // a made-up signature
-      new ParticipantTokens(crypto.randomBytes(32)).mint(), // another deployment's key (another server)
-      `v2.${id}.${mac}`, `v1.${id}.${mac}A`, `v1.${id}.${mac.slice(0, -1)}`, `v1.${id.toLowerCase()}.${mac}`, `${real} ${real}`
+      `v2.${crypto.randomBytes(16).toString('base64url')}.${tag}.${mac}`, // another id under a real signature
+      `v2.${id}.${tag}.${other.split('.')[3]}`, // a real id under another token's signature
+      `v2.${id}.${tag}.${crypto.randomBytes(32).toString('base64url')}`, // a made-up signature
+      new ParticipantTokens(crypto.randomBytes(32)).mint(ORIGIN), // another deployment's key (another server)
+      `v1.${id}.${mac}`, `v2.${id}.${tag}.${mac}A`, `v2.${id}.${tag}.${mac.slice(0, -1)}`, `v2.${id.toLowerCase()}.${tag}.${mac}`, `${real} ${real}`
     ]
     const writes: Array<[string, string, unknown]> = [
       ['POST', `/v1/polls/${poll.id}/votes`, { choices: ['yes'] }],
@@ -147,6 +147,18 @@ forEachDb('ballot stuffing', env => {
     assert.equal(page.comments[0].body, 'A comment', 'the author\'s comment was neither edited nor deleted')
     assert.equal(page.comments[0].up, 0)
     t2.diagnostic(`PROVE ${JSON.stringify({ suite: `ballot stuffing: forged tokens (${env.kind})`, tried: `${refused} writes over ${writes.length} routes with ${forged.length} kinds of forged or foreign token`, held: `${refused} × 401, 0 rows changed` })}`)
+  })
+
+  test('a token minted for one site\'s pages is refused on another site\'s pages, even where both sites are open', async () => {
+    const a = await createSite(t.app, { origins: ['https://a-town.example'] })
+    const b = await createSite(t.app, { origins: ['https://b-town.example'] })
+    const poll = await createPoll(t.app, b.id)
+    const fromA = ok(await t.app.inject({ method: 'POST', url: '/v1/participants', headers: { origin: a.origins[0] }, remoteAddress: '10.9.1.1' }), 201).token
+    // Sent from B's pages (an allowed origin for B's poll): the token names A's origin.
+    assertError(await vote(t.app, poll.id, fromA, ['yes'], { origin: b.origins[0] }), 401, 'PARTICIPANT_INVALID')
+    const fromB = ok(await t.app.inject({ method: 'POST', url: '/v1/participants', headers: { origin: b.origins[0] }, remoteAddress: '10.9.1.1' }), 201).token
+    ok(await vote(t.app, poll.id, fromB, ['yes'], { origin: b.origins[0] }))
+    assert.equal((await adminResults(t.app, poll.id)).voters, 1)
   })
 
   test('a token minted on one site cannot vote from there on another site\'s poll', async () => {

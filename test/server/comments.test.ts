@@ -307,7 +307,7 @@ forEachDb('comments', env => {
   test('the site comes from the Origin when not given; readable 403 for unknown origins', async () => {
     const origin = `https://${uid('own')}.example`
     const site = await createCommentSite(t.app, {}, { origins: [origin] })
-    const token = await mintToken(t.app)
+    const token = await mintToken(t.app, origin)
     const key = uid('by-origin')
     const c = ok(await postComment(t.app, token, { thread: key, body: 'hi' }, { origin }), 201)
     assert.equal(c.thread.siteId, site.id)

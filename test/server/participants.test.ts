@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { ParticipantTokens } from '../../server/services/participants.ts'
@@ -16,7 +17,7 @@ forEachDb('participants and origins', env => {
   test('POST /v1/participants mints a signed token the server accepts', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/participants', headers: { origin: ORIGIN } })
     const { token } = ok(res, 201)
-    assert.match(token, /^v1\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/)
+    assert.match(token, /^v2\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{11}\.[A-Za-z0-9_-]{43}$/)
     assert.equal(res.headers['set-cookie'], undefined, 'no cookies')
     assert.equal(res.headers['access-control-allow-origin'], ORIGIN)
     assert.equal(t.app.services.tokens.verify(token), token.split('.')[1])
@@ -30,7 +31,25 @@ forEachDb('participants and origins', env => {
     assert.ok(otherNode.verify(token))
     const foreign = new ParticipantTokens(Buffer.alloc(32, 7))
     assert.equal(foreign.verify(token), null)
-    assert.equal(otherNode.verify(foreign.mint()), null)
+    assert.equal(otherNode.verify(foreign.mint(ORIGIN)), null)
+  })
+
+  test('a token counts for writes only from the origin it was minted for; tokens from before that are read, never written with', () => {
+    const key = crypto.randomBytes(32)
+    const tokens = new ParticipantTokens(key)
+    const token = tokens.mint('https://a-town.example')
+    const id = token.split('.')[1]!
+    assert.equal(tokens.verifyFrom(token, 'https://a-town.example'), id)
+    assert.equal(tokens.verifyFrom(token, 'https://b-town.example'), null)
+    assert.equal(tokens.verifyFrom(token, undefined), null)
+    assert.equal(tokens.verify(token), id)
+    const v1 = `v1.${id}.${crypto.createHmac('sha256', key).update(`v1.${id}`).digest('base64url')}`
+    assert.equal(tokens.verify(v1), id, 'a v1 token still reads its own vote and answers a GDPR request')
+    assert.equal(tokens.verifyFrom(v1, 'https://a-town.example'), null, 'but names no origin, so it writes nothing')
+    // The tag cannot be moved to another origin: it is under the signature.
+    const [, , , mac] = token.split('.')
+    const retagged = `v2.${id}.${tokens.mint('https://b-town.example').split('.')[2]}.${mac}`
+    assert.equal(tokens.verifyFrom(retagged, 'https://b-town.example'), null)
   })
 
   test('minting refuses unknown and missing origins, allows the server\'s own', async () => {

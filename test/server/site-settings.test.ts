@@ -255,6 +255,24 @@ forEachDb('site settings', env => {
     assert.deepEqual(await consultationResults(old.id), beforeOld)
   })
 
+  test('a closing date typed years back closes the poll now: retention waits N months from now', async () => {
+    const site = await createMapSite(t.app, {}, { retentionMonths: 1 })
+    const poll = await createPoll(t.app, site)
+    for (const choice of ['yes', 'no']) ok(await vote(t.app, poll.id, await mintToken(t.app), [choice]))
+    const consultation = await createConsultation(t.app, site)
+    ok(await respond(t.app, consultation.id, await mintToken(t.app), { answer: 'yes', page: PAGE }))
+    const typo = ok(await adminReq(t.app, 'PATCH', `/polls/${poll.id}`, { closesAt: '2020-06-01T00:00:00.000Z' }))
+    assert.equal(typo.status, 'closed')
+    assert.ok(Date.now() - Date.parse(typo.closedAt) < 60_000, 'closed now, not in 2020')
+    const typoC = ok(await adminReq(t.app, 'PATCH', `/consultations/${consultation.id}`, { closesAt: '2020-06-01T00:00:00.000Z' }))
+    assert.ok(Date.now() - Date.parse(typoC.closedAt) < 60_000)
+    const mine = ok(await adminReq(t.app, 'POST', '/retention/run')).sites.find((s: any) => s.siteId === site)
+    assert.deepEqual([mine.votes, mine.consultationResponses], [0, 0], 'nothing deleted for a month')
+    assert.equal(await countVoteRows(t.app, poll.id), 2)
+    // The typo is mended by opening it again: nothing was lost.
+    assert.equal(ok(await adminReq(t.app, 'POST', `/polls/${poll.id}/open`)).status, 'open')
+  })
+
   test('retention runs when the server starts', async () => {
     const storage = await env.storage()
     const first = await env.startApp({ retentionIntervalMinutes: 0 }, storage)

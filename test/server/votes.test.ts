@@ -161,7 +161,10 @@ forEachDb('votes', env => {
     // An origin allowed for another site is not allowed for this poll.
     const other = await createSite(t.app, { origins: ['https://other.example'] })
     assertError(await vote(t.app, poll.id, token, ['yes'], { origin: other.origins[0] }), 403, 'ORIGIN_NOT_ALLOWED')
-    ok(await vote(t.app, poll.id, token, ['yes'], { origin: 'http://api.test:8080', headers: { host: 'api.test:8080' } }))
+    // The server's own pages (the console's preview) mint their own token.
+    const own = ok(await t.app.inject({ method: 'POST', url: '/v1/participants', headers: { origin: 'http://api.test:8080', host: 'api.test:8080' } }), 201).token
+    assertError(await vote(t.app, poll.id, token, ['yes'], { origin: 'http://api.test:8080', headers: { host: 'api.test:8080' } }), 401, 'PARTICIPANT_INVALID')
+    ok(await vote(t.app, poll.id, own, ['yes'], { origin: 'http://api.test:8080', headers: { host: 'api.test:8080' } }))
     assert.equal(await countVoteRows(t.app, poll.id), 1)
     assert.notEqual(ORIGIN, 'http://api.test:8080')
   })

@@ -222,6 +222,20 @@ describe('consultation form: edit, duplicate, locks, refusals', function () {
     expect((await adminFetch<AdminConsultation>(`/v1/admin/consultations/${c.id}`)).question).to.equal(c.question, 'the original is untouched');
   });
 
+  it('duplicates from the edit page: a new screen and a new consultation, the original untouched', async () => {
+    const c = await createConsultation();
+    const app = await openConsole(`#/consultations/${c.id}/edit`);
+    const edit = view(app);
+    await deepWait<HTMLInputElement>(edit, '#question');
+    (await deepWait<HTMLAnchorElement>(edit, `a[href="#/consultations/new?from=${c.id}"]`, 'the Duplicate link')).click();
+    await waitUntil(() => view(app) !== edit, 'the same screen was kept for the copy');
+    const v = view(app);
+    await waitUntil(() => deep<HTMLInputElement>(v, '#question')?.value === `Copy of ${c.question}`, 'the copy was not prefilled');
+    const copy = await submitAndReadBack(v);
+    expect(copy.id).to.not.equal(c.id);
+    expect((await adminFetch<AdminConsultation>(`/v1/admin/consultations/${c.id}`)).question).to.equal(c.question, 'the original is untouched');
+  });
+
   it('locks the type and the options once someone answered, says why, and still saves the rest', async () => {
     const c = await createConsultation({
       type: 'choice',

@@ -151,7 +151,7 @@ describe('civic-consultation', () => {
     expect($$(el, '.bars rect').map((r) => r.getAttribute('width'))).to.deep.equal(['0%', '100%']);
     expect(text(el)).to.contain('1 person answered');
     expect(text(el)).to.contain('What happens next: The council decides in March.');
-    expect(localStorage.getItem(`civic.participant@${testApi()}/`), 'the token is kept once the resident answered').to.match(/^v1\./);
+    expect(localStorage.getItem(`civic.participant@${testApi()}/`), 'the token is kept once the resident answered').to.match(/^v2\./);
     expect(record().quietUntil).to.be.above(Date.now() + 29 * 864e5);
     fitsColumn(el);
     await expect(el).to.be.accessible();
@@ -615,7 +615,7 @@ describe('civic-consultation', () => {
       sent.length = 0;
       await tap(el, 'Yes');
       expect(sent).to.deep.equal([`POST /v1/consultations/${id}/responses`]);
-      expect(localStorage.getItem(`civic.participant@${api}/`)).to.match(/^v1\./);
+      expect(localStorage.getItem(`civic.participant@${api}/`)).to.match(/^v2\./);
     } finally {
       window.fetch = original;
     }

@@ -290,7 +290,7 @@ export const de: AdminStrings = {
   privacy: {
     intro: 'Wer seine Daten sehen oder löschen lassen möchte, schickt das Teilnahme-Token, das sein Browser speichert (der Datenschutzhinweis sagt, wo es steht). Alles, was damit verknüpft ist, wird hier gezeigt, kann als Datei herausgegeben und gelöscht werden. Beides steht im Prüfprotokoll.',
     token: 'Teilnahme-Token',
-    tokenHint: 'Beginnt mit v1. — oder die 22-stellige Teilnahme-ID.',
+    tokenHint: 'Beginnt mit v2. (oder v1.) — oder die 22-stellige Teilnahme-ID.',
     show: 'Daten anzeigen',
     foundTitle: 'Daten der Teilnahme {id}',
     foundCount: '{count} Einträge sind mit diesem Token verknüpft.',

@@ -292,7 +292,7 @@ export const en = {
   privacy: {
     intro: 'A resident who asks to see or delete their data sends the participant token their browser keeps (the privacy note says where to find it). Everything linked to it is shown here, can be handed over as a file, and can be deleted. Both are recorded in the audit log.',
     token: 'Participant token',
-    tokenHint: 'Starts with v1. — or the 22-character participant id.',
+    tokenHint: 'Starts with v2. (or v1.) — or the 22-character participant id.',
     show: 'Show the data',
     foundTitle: 'Data of participant {id}',
     foundCount: '{count} items are linked to this token.',

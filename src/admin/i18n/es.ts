@@ -290,7 +290,7 @@ export const es: AdminStrings = {
   privacy: {
     intro: 'Un vecino que pide ver o borrar sus datos envía el token de participante que guarda su navegador (la nota de privacidad indica dónde encontrarlo). Todo lo vinculado a él se muestra aquí, se puede entregar como archivo y se puede borrar. Ambas cosas quedan en el registro de auditoría.',
     token: 'Token de participante',
-    tokenHint: 'Empieza por v1. — o el identificador de participante de 22 caracteres.',
+    tokenHint: 'Empieza por v2. (o v1.) — o el identificador de participante de 22 caracteres.',
     show: 'Mostrar los datos',
     foundTitle: 'Datos del participante {id}',
     foundCount: '{count} elementos están vinculados a este token.',

@@ -290,7 +290,7 @@ export const fr: AdminStrings = {
   privacy: {
     intro: 'Un habitant qui demande à voir ou à supprimer ses données envoie le jeton de participant que garde son navigateur (la note de confidentialité indique où le trouver). Tout ce qui y est lié s’affiche ici, peut être remis sous forme de fichier et peut être supprimé. Les deux sont inscrits au journal d’audit.',
     token: 'Jeton de participant',
-    tokenHint: 'Commence par v1. — ou l’identifiant de participant de 22 caractères.',
+    tokenHint: 'Commence par v2. (ou v1.) — ou l’identifiant de participant de 22 caractères.',
     show: 'Afficher les données',
     foundTitle: 'Données du participant {id}',
     foundCount: '{count} éléments sont liés à ce jeton.',

@@ -290,7 +290,7 @@ export const nl: AdminStrings = {
   privacy: {
     intro: 'Een inwoner die zijn gegevens wil inzien of laten verwijderen, stuurt het deelnemerstoken dat zijn browser bewaart (de privacyverklaring zegt waar het staat). Alles wat eraan gekoppeld is, staat hier, kan als bestand worden overgedragen en kan worden verwijderd. Beide komen in de auditlog.',
     token: 'Deelnemerstoken',
-    tokenHint: 'Begint met v1. — of de deelnemer-id van 22 tekens.',
+    tokenHint: 'Begint met v2. (of v1.) — of de deelnemer-id van 22 tekens.',
     show: 'Gegevens tonen',
     foundTitle: 'Gegevens van deelnemer {id}',
     foundCount: '{count} items zijn aan dit token gekoppeld.',

@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { fill } from '../../core/i18n/index.ts';
+import { focusAlert } from './form-parts.ts';
 import { ConsoleView } from './view.ts';
 
 type Rows = Record<string, unknown>[];
@@ -74,7 +75,8 @@ export class AdminPrivacy extends ConsoleView {
   private async erase() {
     const r = await this.attempt(() => this.api.del<Deletion>(this.path()));
     this.confirming = false;
-    if (!r) return;
+    // The button that had the focus is gone: the alert takes it.
+    if (!r) return focusAlert(this);
     this.reset();
     this.deleted = r;
     await this.updateComplete;
@@ -103,7 +105,7 @@ export class AdminPrivacy extends ConsoleView {
         </div>
         <button class="primary">${t.show}</button>
       </form>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+      ${this.error ? html`<p class="error" role="alert" tabindex="-1">${this.error}</p>` : ''}
       ${this.found ? this.renderFound(this.found) : ''}
       ${this.deleted
         ? html`<section id="deleted" tabindex="-1" aria-labelledby="deleted-h">

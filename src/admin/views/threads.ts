@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { fill } from '../../core/i18n/index.ts';
 import { canEdit } from '../session.ts';
 import type { AdminThread, ModerationMode, Site } from '../types.ts';
@@ -160,7 +161,7 @@ export class AdminThreads extends ConsoleView {
           <input id="q" type="search" .value=${this.q} @input=${(e: Event) => (this.q = (e.target as HTMLInputElement).value)} />
         </div>
       </div>
-      ${this.selected ? this.settings(this.selected) : nothing}
+      ${this.selected ? keyed(`${this.selected.siteId}\n${this.selected.key}`, this.settings(this.selected)) : nothing}
       ${this.error && !this.selected ? html`<p class="error" role="alert">${this.error}</p>` : ''}
       ${this.threads === null
         ? html`<p role="status">${this.t.loading}</p>`
