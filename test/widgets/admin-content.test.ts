@@ -2,12 +2,12 @@
 // (create each type, edit, duplicate, locks once answered, refusals) and the comment-thread settings.
 import { expect, waitUntil } from '@open-wc/testing';
 import { adminFetch, testApi } from './support.ts';
-import { adminUser, deep, deepWait, openConsole, setValue, textOf, uid, view } from './admin-support.ts';
+import { adminUser, deep, deepWait, demoSiteId, openConsole, setValue, textOf, uid, view } from './admin-support.ts';
 import type { AdminConsultation, AdminThread } from '../../src/admin/types.ts';
 
 let siteId: string;
 before(async () => {
-  siteId = ((await (await fetch(`${testApi()}/v1/polls/bike-lanes`)).json()) as { siteId: string }).siteId;
+  siteId = await demoSiteId();
 });
 afterEach(() => history.replaceState(null, '', location.pathname + location.search));
 

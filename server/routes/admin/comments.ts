@@ -8,6 +8,7 @@ import {
 import { CommentIdParams } from '../../schemas/comments.ts'
 import { errorResponses, IdParams } from '../../schemas/common.ts'
 import type { Services } from '../../services/index.ts'
+import { download } from './download.ts'
 
 const security = [{ admin: [] }]
 const tags = ['admin']
@@ -75,19 +76,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox<{ services: Services 
   app.get('/threads/export.csv', {
     config: { role: 'editor', audit: 'export' },
     schema: { summary: 'One CSV row a comment (formula-safe cells)', tags, security, querystring: ExportQuery, produces: ['text/csv'], response: { 200: Type.Unsafe<Readable>({ type: 'string', description: 'text/csv' }), ...errorResponses } }
-  }, async (req, reply) => {
-    const rows = mod.exportCsv(req.query.site, req.query.key)
-    // Pull the first chunk before answering so an unknown thread is still a JSON 404.
-    const first = await rows.next()
-    const body = Readable.from((async function * () {
-      if (!first.done) yield first.value
-      yield * rows
-    })())
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${fileName(req.query.key)}.csv"`)
-      .send(body)
-  })
+  }, async (req, reply) => download(reply, mod.exportCsv(req.query.site, req.query.key), 'text/csv', `${fileName(req.query.key)}.csv`))
 }
 
 function fileName (key: string): string {
