@@ -63,6 +63,12 @@ export function frameworkErrors (err: FastifyError, _req: FastifyRequest, reply:
  */
 export function clientErrorHandler (err: NodeJS.ErrnoException, socket: Duplex) {
   if (err.code === 'ECONNRESET' || socket.destroyed) return
+  // A route already answered (e.g. a 415 before the broken body was read): a second status line
+  // would corrupt that answer. Send what is queued and close.
+  if ((socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    socket.end()
+    return
+  }
   const [status, code, message] = err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
     ? [408, 'REQUEST_TIMEOUT', 'The request took too long to arrive']
     : err.code === 'HPE_HEADER_OVERFLOW'
