@@ -95,3 +95,39 @@ describe('civic-comment-count batching', () => {
     expect(asked).to.have.length(1);
   });
 });
+
+describe('civic-comment-count after an outage', () => {
+  it('keeps its fallback text while the backend is unreachable and shows the count once the connection returns', async () => {
+    const key = `count-outage-${Math.random().toString(36).slice(2)}`;
+    await postAs(key, 'one');
+    // The network drops only the count requests (a fixture: the backend itself stays real).
+    const realFetch = window.fetch;
+    let down = true;
+    let refused = 0;
+    window.fetch = (input, init) => {
+      if (down && String(input instanceof Request ? input.url : input).includes('/v1/comments/count')) {
+        refused++;
+        return Promise.reject(new TypeError('Failed to fetch'));
+      }
+      return realFetch(input, init);
+    };
+    try {
+      let failed = 0;
+      const box = await fixture(html`<p @civic-error=${() => failed++}>
+        <civic-comment-count api=${testApi()} site=${site} thread=${key}>Comments</civic-comment-count>
+      </p>`);
+      const count = box.querySelector<CivicCommentCount>('civic-comment-count')!;
+      await waitUntil(() => failed === 1, 'the count never gave up', { timeout: 6000 });
+      expect(refused).to.equal(3); // the client's own retries came first
+      expect(count.innerText.trim()).to.equal('Comments');
+      expect(count.shadowRoot!.querySelector('slot')).to.not.equal(null);
+
+      down = false;
+      window.dispatchEvent(new Event('online'));
+      await waitUntil(() => count.shadowRoot!.textContent!.trim() === '1 comment', 'the count did not come back', { timeout: 4000 });
+      expect(failed).to.equal(1);
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+});

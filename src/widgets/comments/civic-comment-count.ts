@@ -81,6 +81,8 @@ export class CivicCommentCount extends CivicElement<Pick<CommentsStrings, 'count
   thread?: string;
   site?: string;
   private count = 0;
+  #retryIn = 0;
+  #retryTimer?: ReturnType<typeof setTimeout>;
 
   protected contentKey() {
     return `${this.thread} ${this.site}`;
@@ -95,15 +97,30 @@ export class CivicCommentCount extends CivicElement<Pick<CommentsStrings, 'count
   connectedCallback() {
     super.connectedCallback();
     document.addEventListener('civic-comment-count-change', this.onCount);
+    addEventListener('online', this.retry);
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
     document.removeEventListener('civic-comment-count-change', this.onCount);
+    removeEventListener('online', this.retry);
+    clearTimeout(this.#retryTimer);
+  }
+
+  // A count inside a line of text has no retry button: it tries again when the connection
+  // returns, and on its own every 30 s, 1, 2, 4 min (then every 5), keeping its fallback text.
+  private retry = () => this.failure && this.reload();
+
+  protected fail(e: unknown) {
+    super.fail(e);
+    clearTimeout(this.#retryTimer);
+    this.#retryIn = Math.min(300_000, this.#retryIn * 2 || 30_000);
+    this.#retryTimer = setTimeout(this.retry, this.#retryIn);
   }
 
   protected async fetchContent() {
     this.count = await countOf(this.client, this.thread || pageUrl(), this.site);
+    this.#retryIn = 0;
   }
 
   protected renderContent() {
