@@ -5,7 +5,7 @@
 //   npm run prove                      every suite
 //   npm run prove -- --only fuzz,pg    suites whose name contains one of the words
 //   npm run prove -- --markdown        the table as Markdown too (for docs/reliability.md)
-// A suite is an entry of SUITES: add durability, two nodes, outages, host pages the same way.
+// A suite is an entry of SUITES; a new proof is added the same way.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,14 @@ const onPostgres = (args) => ['scripts/pg.mjs', '--', 'node', ...args];
 const SUITES = [
   { name: 'durability', cmd: 'node', args: onPostgres(tap(['test/server/crash-durability.test.ts', 'test/server/durability.test.ts'])) },
   { name: 'hostile input', cmd: 'node', args: onPostgres(tap(['test/server/fuzz.test.ts', 'test/server/hostile-origins.test.ts', 'test/server/ballot-stuffing.test.ts'])) },
+  // 10 minutes per database at full size.
+  { name: 'soak', cmd: 'node', args: onPostgres(tap(['test/server/soak.test.ts'])) },
+  { name: 'two nodes', cmd: 'node', args: onPostgres(tap(['test/server/two-nodes.test.ts'])) },
   // End to end in Chromium against the built bundles (dist/cdn, dist/admin: `npm run build` first).
-  { name: 'xss', cmd: 'node', args: tap(['test/e2e/xss.test.ts']) }
+  { name: 'xss', cmd: 'node', args: tap(['test/e2e/xss.test.ts']) },
+  { name: 'strict csp', cmd: 'node', args: tap(['test/e2e/strict-csp.test.ts']) },
+  { name: 'host pages', cmd: 'node', args: tap(['test/e2e/host-pages.test.ts']) },
+  { name: 'outages', cmd: 'node', args: tap(['test/e2e/outages.test.ts', 'test/e2e/offline-queue.test.ts']) }
 ];
 
 const argv = process.argv.slice(2);
@@ -67,7 +73,7 @@ for (const suite of picked) {
   const passed = last(out, /^# pass (\d+)$/gm) ?? 0;
   const failed = (last(out, /^# fail (\d+)$/gm) ?? 0) + (last(out, /^# cancelled (\d+)$/gm) ?? 0) + (code !== 0 && !last(out, /^# fail (\d+)$/gm) ? 1 : 0);
   for (const m of out.matchAll(/^\s*# PROVE (\{.*\})\s*$/gm)) {
-    try { rows.push(JSON.parse(m[1])); } catch { /* a malformed line is a test bug, not a figure */ }
+    try { const r = JSON.parse(m[1]); rows.push({ suite: String(r.suite), tried: String(r.tried), held: String(r.held) }); } catch { /* a malformed line is a test bug, not a figure */ }
   }
   summary.push({ name: suite.name, passed, failed, seconds });
 }

@@ -242,7 +242,7 @@ export class CommentService {
       if (!parent) throw notFound('Parent comment')
       if (!known || parent.thread_id !== known.id || parent.status !== 'published') throw parentUnavailable()
     }
-    enforce(this.#d.ipLimiter, ctx.ip)
+    await enforce(this.#d.ipLimiter, ctx.ip)
 
     const mode = known?.moderation ?? settings.moderation
     const authorKnown = mode === 'first' ? await authorHasPublished(this.#kysely, site.id, authorKey) : true
@@ -463,7 +463,7 @@ export class CommentService {
     const site = await this.#siteOf(row)
     this.#d.origins.assertWrite(ctx.origin, site.origins, ctx.selfOrigin)
     const participantId = this.#participant(ctx)
-    enforce(this.#d.participantLimiter, participantId)
+    await enforce(this.#d.participantLimiter, participantId)
     const ident = await this.#identity(ctx.identityToken, site)
     return { row, site, participantId, voterKey: ident ? `v:${ident.sub}` : `p:${participantId}` }
   }

@@ -107,7 +107,7 @@ export class ConsultationService {
     if (!ctx.participantToken) throw new AppError(401, 'PARTICIPANT_REQUIRED', 'A participant token is required (POST /v1/participants)')
     const participantId = this.#d.tokens.verifyFrom(ctx.participantToken, ctx.origin)
     if (!participantId) throw new AppError(401, 'PARTICIPANT_INVALID', 'The participant token is not valid')
-    enforce(this.#d.participantLimiter, participantId)
+    await enforce(this.#d.participantLimiter, participantId)
     if (ctx.idempotencyKey) {
       const prior = await findResponse(this.#kysely, id, participantId)
       if (prior && prior.idempotency_key === ctx.idempotencyKey) return this.#answered(consultation, prior)

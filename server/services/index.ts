@@ -6,13 +6,13 @@ import { AccountService } from './accounts.ts'
 import { AdminAuth, resolveAdminToken } from './admin-auth.ts'
 import { AuditLog } from './audit.ts'
 import { Catalog } from './catalog.ts'
+import { createLimiters, createLiveBus } from './cluster.ts'
 import { CommentAdminService } from './comment-admin.ts'
 import { CommentService } from './comments.ts'
 import { ConsultationAdminService } from './consultation-admin.ts'
 import { ConsultationService } from './consultations.ts'
 import { GdprService } from './gdpr.ts'
 import { IdentityVerifier } from './identity.ts'
-import { LocalLiveBus } from './live.ts'
 import { LoginLimiter } from './login-limiter.ts'
 import type { LiveBus } from './live.ts'
 import { MapService } from './map-data.ts'
@@ -22,7 +22,6 @@ import { PollAdminService } from './poll-admin.ts'
 import { PollService } from './polls.ts'
 import { ProjectAdminService } from './project-admin.ts'
 import { ProjectFeed, ProjectService } from './projects.ts'
-import { TokenBucketLimiter } from './rate-limit.ts'
 import type { RateLimiter } from './rate-limit.ts'
 import { ResultsCache } from './results.ts'
 import { RetentionService } from './retention.ts'
@@ -82,7 +81,9 @@ export async function createServices (db: Database, config: Config, log: Fastify
   await origins.refresh()
   const catalog = new Catalog(db)
   const results = new ResultsCache(db)
-  const live = new LocalLiveBus(config.liveMinIntervalMs, err => log.error({ err }, 'live listener failed'))
+  // One node (SQLite): in memory. Several on PostgreSQL: LISTEN/NOTIFY and shared token buckets.
+  const live = await createLiveBus(db, { catalog, results, config, log })
+  const limiters = createLimiters(db, { ...config.rateLimit, commentIpPerMin: config.commentIpPerMin })
   const writer = new VoteWriter(db, {
     maxBatch: config.writerMaxBatch,
     onCommitted: c => {
@@ -92,7 +93,7 @@ export async function createServices (db: Database, config: Config, log: Fastify
     onError: (err, msg) => log.error({ err }, msg)
   })
   const identity = new IdentityVerifier()
-  const participantLimiter = new TokenBucketLimiter(config.rateLimit.participantPerMin)
+  const participantLimiter = limiters.participant
   const projectFeed = new ProjectFeed(db)
   const webhooks = new Webhooks({ tries: config.webhookTries, baseDelayMs: config.webhookRetryMs, timeoutMs: config.webhookTimeoutMs, log })
   const audit = new AuditLog(db)
@@ -101,7 +102,7 @@ export async function createServices (db: Database, config: Config, log: Fastify
     db,
     tokens,
     origins,
-    ipLimiter: new TokenBucketLimiter(config.rateLimit.ipPerMin),
+    ipLimiter: limiters.ip,
     adminAuth: new AdminAuth(admin.token),
     accounts,
     sessions,
@@ -111,7 +112,7 @@ export async function createServices (db: Database, config: Config, log: Fastify
     sites: new SiteService(db, origins, catalog, webhooks),
     comments: new CommentService({
       db, catalog, tokens, identity, origins, live, webhooks, participantLimiter,
-      ipLimiter: new TokenBucketLimiter(config.commentIpPerMin)
+      ipLimiter: limiters.commentIp
     }),
     commentAdmin: new CommentAdminService(db, catalog, live),
     consultations: new ConsultationService({ db, catalog, tokens, origins, participantLimiter }),
@@ -128,7 +129,7 @@ export async function createServices (db: Database, config: Config, log: Fastify
       await retention.close()
       await writer.close()
       webhooks.close()
-      live.close()
+      await live.close()
       const { transactions, votes } = writer.stats
       log.info({ transactions, votes, avgBatch: transactions ? Number((votes / transactions).toFixed(1)) : 0 }, 'vote writer stopped')
     }

@@ -32,15 +32,15 @@ export type ThreadListener = (e: ThreadEvent) => void
 export const threadChannel = (siteId: string, key: string) => `${siteId}\n${key}`
 
 /**
- * Fan-out of committed results and comment changes. This in-process bus serves one node; a
- * PostgreSQL LISTEN/NOTIFY bus can implement the same interface to fan out across nodes.
+ * Fan-out of committed results and comment changes. `LocalLiveBus` serves one node (SQLite);
+ * `PgLiveBus` (`pg-live-bus.ts`) wraps it to fan out across nodes with LISTEN/NOTIFY.
  */
 export interface LiveBus {
   publish (e: ResultsEvent): void
   subscribe (pollId: string, listener: ResultsListener): () => void
   publishThread (e: ThreadEvent): void
   subscribeThread (channel: string, listener: ThreadListener): () => void
-  close (): void
+  close (): void | Promise<void>
 }
 
 interface PollChannel {
@@ -105,6 +105,12 @@ export class LocalLiveBus implements LiveBus {
       if (set.size === 0 && this.#threads.get(channel) === set) this.#threads.delete(channel)
     }
   }
+
+  /** Polls and threads someone on this node listens to (a cluster bus fetches only for those). */
+  listensTo (pollId: string): boolean { return this.#channels.has(pollId) }
+  listensToThread (channel: string): boolean { return this.#threads.has(channel) }
+  polls (): string[] { return [...this.#channels.keys()] }
+  threads (): string[] { return [...this.#threads.keys()] }
 
   close (): void {
     for (const ch of this.#channels.values()) if (ch.timer) clearTimeout(ch.timer)

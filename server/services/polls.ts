@@ -96,7 +96,7 @@ export class PollService {
     if (!ctx.participantToken) throw new AppError(401, 'PARTICIPANT_REQUIRED', 'A participant token is required (POST /v1/participants)')
     const participantId = this.#d.tokens.verifyFrom(ctx.participantToken, ctx.origin)
     if (!participantId) throw new AppError(401, 'PARTICIPANT_INVALID', 'The participant token is not valid')
-    enforce(this.#d.participantLimiter, participantId)
+    await enforce(this.#d.participantLimiter, participantId)
 
     let voterKey = `p:${participantId}`
     if (poll.verifiedOnly) {

@@ -11,6 +11,8 @@ export type DialectName = 'sqlite' | 'postgres'
 export interface Database {
   kysely: Kysely<DB>
   dialect: DialectName
+  /** PostgreSQL only: where to open a connection of one's own (the live bus's LISTEN connection). */
+  postgres?: { url: string; schema: string | undefined }
   close (): Promise<void>
 }
 
@@ -80,11 +82,19 @@ function openPostgres (url: string, opts: OpenOptions): Database {
   // query fails on its own, and the pool discards the broken client on release.
   pool.on('connect', client => { client.on('error', () => {}) })
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
-  return { kysely, dialect: 'postgres', close: () => kysely.destroy() }
+  return { kysely, dialect: 'postgres', postgres: { url, schema }, close: () => kysely.destroy() }
 }
 
 export async function migrateToLatest (db: Database, schema?: string): Promise<void> {
-  if (schema && db.dialect === 'postgres') await sql`create schema if not exists ${sql.id(schema)}`.execute(db.kysely)
+  if (schema && db.dialect === 'postgres') {
+    // Two nodes starting at once would race on `create schema if not exists` (a unique violation
+    // in pg_namespace); a transaction-scoped advisory lock makes the second wait. The migrations
+    // themselves run under Kysely's own advisory lock, so each is applied exactly once.
+    await db.kysely.transaction().execute(async trx => {
+      await sql`select pg_advisory_xact_lock(hashtext('civic-widgets:create-schema'))`.execute(trx)
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(trx)
+    })
+  }
   const migrator = new Migrator({
     db: db.kysely,
     provider: migrationProvider,

@@ -283,6 +283,17 @@ export interface SessionsTable {
   expires_at: string
 }
 
+/** Shared token buckets (PostgreSQL only; SQLite keeps them in memory). Times in epoch ms. */
+export interface RateBucketsTable {
+  key: string
+  tokens: number
+  at: number
+  full_at: number
+  granted: number
+  cap: number
+  per_ms: number
+}
+
 export interface AuditLogTable {
   id: string
   at: string
@@ -315,4 +326,5 @@ export interface DB {
   users: UsersTable
   sessions: SessionsTable
   audit_log: AuditLogTable
+  rate_buckets: RateBucketsTable
 }

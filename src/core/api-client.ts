@@ -82,6 +82,25 @@ export class ApiClient {
     return new URL(path, this.base.replace(/\/?$/, '/')).href;
   }
 
+  /** Where writes wait on the device for this backend (core/outbox.ts). */
+  get outboxKey() {
+    return 'civic.outbox@' + this.url('');
+  }
+
+  /** Whether writes wait on the device for this backend: a cheap check before loading the outbox. */
+  get hasOutbox() {
+    try {
+      return !!localStorage.getItem(this.outboxKey);
+    } catch {
+      return false;
+    }
+  }
+
+  /** The outbox, a lazy chunk: loaded when a write failed, or when `hasOutbox`. */
+  outbox() {
+    return import('./outbox.ts');
+  }
+
   async request<T>(method: string, path: string, opts: RequestOptions): Promise<T> {
     const headers: Record<string, string> = {};
     if (opts.body !== undefined) headers['content-type'] = 'application/json';

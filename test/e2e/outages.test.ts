@@ -95,6 +95,14 @@ test('backend down when the page loads: every widget says so in the page languag
     assert.equal(await page.locator('civic-poll [part=base]').getAttribute('lang'), lang);
     assert.deepEqual(apart(errors, server.url).unexpected, [], `${lang}: errors after the backend came back`);
   }
+  t.diagnostic(
+    'PROVE ' +
+      JSON.stringify({
+        suite: 'outages: backend down at page load',
+        tried: `${BOX_TAGS.length} box widgets + the comment count, in English and French, backend stopped`,
+        held: `each showed its localized error with Retry (role=alert); 0 uncaught errors, 0 unhandled rejections; axe clean; Retry loaded each once the backend was back`,
+      }),
+  );
 });
 
 /** A proxy in front of `target` that holds every request `delay` ms before passing it on, and counts POSTs. */
@@ -214,6 +222,14 @@ test('slow backend (+3 s): skeletons in the reserved boxes, the article never mo
   assert.ok(sent.filter((p) => p === '/v1/participants').length <= 1, `participant tokens asked for more than once: ${sent.join(', ')}`);
   assert.equal((await adminFetch(server, 'polls/bike-lanes/results')).voters, 6, 'the server counted one vote');
   t.diagnostic(`POSTs during the slow vote: ${sent.join(', ')}; poll reserved ${pollHeight}; CLS while loading ${cls.toFixed(6)} (${loadShifts.length} shifts, none of the article)`);
+  t.diagnostic(
+    'PROVE ' +
+      JSON.stringify({
+        suite: 'outages: slow backend (+3 s)',
+        tried: `${BOX_TAGS.length} widgets loading through a ${DELAY / 1000} s proxy; a vote clicked twice and Enter while slow`,
+        held: `4 skeletons in their reserved boxes; 0 article shifts, widgets' CLS ${cls.toFixed(5)}; 1 vote POST, counted once`,
+      }),
+  );
 
   assert.deepEqual(errors, []);
 });

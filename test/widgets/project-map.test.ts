@@ -321,6 +321,11 @@ describe('civic-project-map', function () {
     expect(n).to.be.greaterThan(1);
     expect(cluster.getAttribute('aria-label')).to.equal(`${n} projects here: zoom in`);
     expect($$(el, '.maplibregl-ctrl button').map((b) => b.getAttribute('aria-label'))).to.include.members(['Zoom in', 'Zoom out']);
+    // Their icons are text, not maplibre's data: images (refused by a strict CSP's img-src).
+    const icon = (name: string) => getComputedStyle($$(el, `.maplibregl-ctrl-${name} .maplibregl-ctrl-icon`)[0], '::before').content;
+    expect([icon('zoom-in'), icon('zoom-out')]).to.deep.equal(['"+"', '"\u2212"']);
+    const sheets = el.shadowRoot!.adoptedStyleSheets.flatMap((sh) => [...sh.cssRules].map((r) => r.cssText));
+    expect(sheets.filter((r) => r.includes('url("data:'))).to.deep.equal([]);
     const canvas = map.getCanvas();
     expect(canvas.getAttribute('aria-label')).to.equal('Map of projects');
     expect(el.shadowRoot!.getElementById(canvas.getAttribute('aria-describedby')!)!.textContent).to.include('Arrow keys');

@@ -3,6 +3,7 @@ import type { Translation } from './translation.ts';
 export const ar: Translation = {
   loading: 'جارٍ التحميل…',
   retry: 'إعادة المحاولة',
+  queued: 'لم يُرسَل بعد: سيُرسَل عند عودة الاتصال.',
   errors: {
     network: 'تعذّر الوصول إلى الخادم. يُرجى التحقق من اتصالك بالإنترنت ثم المحاولة مرة أخرى.',
     timeout: 'استغرق الخادم وقتًا طويلًا للرد. يُرجى المحاولة مرة أخرى.',

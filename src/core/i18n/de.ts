@@ -3,6 +3,7 @@ import type { Translation } from './translation.ts';
 export const de: Translation = {
   loading: 'Wird geladen…',
   retry: 'Erneut versuchen',
+  queued: 'Noch nicht gesendet: Das geschieht, sobald die Verbindung wieder besteht.',
   errors: {
     network: 'Der Server ist nicht erreichbar. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
     timeout: 'Der Server hat zu lange für die Antwort gebraucht. Bitte versuchen Sie es erneut.',

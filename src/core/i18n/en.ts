@@ -3,6 +3,7 @@ import type { Translation } from './translation.ts';
 export const en: Translation = {
   loading: 'Loading…',
   retry: 'Try again',
+  queued: 'Not sent yet: it will be sent when the connection returns.',
   errors: {
     network: 'We could not reach the server. Check your connection and try again.',
     timeout: 'The server took too long to answer. Please try again.',

@@ -3,6 +3,7 @@ import type { Translation } from './translation.ts';
 export const es: Translation = {
   loading: 'Cargando…',
   retry: 'Volver a intentarlo',
+  queued: 'Aún no enviado: se enviará cuando vuelva la conexión.',
   errors: {
     network: 'No se pudo conectar con el servidor. Compruebe su conexión e inténtelo de nuevo.',
     timeout: 'El servidor tardó demasiado en responder. Inténtelo de nuevo.',

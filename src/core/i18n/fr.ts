@@ -3,6 +3,7 @@ import type { Translation } from './translation.ts';
 export const fr: Translation = {
   loading: 'Chargement…',
   retry: 'Réessayer',
+  queued: 'Pas encore envoyé : ce sera envoyé dès le retour de la connexion.',
   errors: {
     network: 'Impossible de joindre le serveur. Vérifiez votre connexion, puis réessayez.',
     timeout: 'Le serveur a mis trop de temps à répondre. Veuillez réessayer.',

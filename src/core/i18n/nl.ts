@@ -3,6 +3,7 @@ import type { Translation } from './translation.ts';
 export const nl: Translation = {
   loading: 'Laden…',
   retry: 'Opnieuw proberen',
+  queued: 'Nog niet verzonden: wordt verzonden zodra de verbinding terug is.',
   errors: {
     network: 'We kunnen de server niet bereiken. Controleer uw internetverbinding en probeer het opnieuw.',
     timeout: 'Het duurde te lang voordat de server antwoordde. Probeer het opnieuw.',

@@ -8,6 +8,8 @@ export type Plural = { other: string } & Partial<Record<Intl.LDMLPluralRule, str
 export interface Translation {
   loading: string;
   retry: string;
+  /** A vote, answer or comment kept on the device while the server cannot be reached. */
+  queued: string;
   errors: {
     network: string;
     timeout: string;

@@ -1,8 +1,9 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import type { ApiError } from '../../core/api-client.ts';
+import { errorMessage, type ApiError } from '../../core/api-client.ts';
 import { CivicElement } from '../../core/civic-element.ts';
 import { fill, plural, relative } from '../../core/i18n/index.ts';
 import { LiveUpdates } from '../../core/live.ts';
+import type { Delivered, Queued } from '../../core/outbox.ts';
 import { forgetParticipant, participant, rememberParticipant, storedParticipant } from '../../core/participant.ts';
 import { CommentForm, type CommentFields } from './comment-form.ts';
 import { commentsStyles } from './civic-comments.styles.ts';
@@ -69,6 +70,7 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     open: { state: true },
     reported: { state: true },
     shown: { state: true },
+    waiting: { state: true },
   };
 
   protected readonly pack = commentsStrings;
@@ -94,6 +96,11 @@ export class CivicComments extends CivicElement<CommentsStrings> {
    * 30-comment page is several short tasks instead of one long one.
    */
   private shown = Infinity;
+  /**
+   * Comments kept on the device for the connection (src/core/outbox.ts), by Idempotency-Key (their
+   * draft is `draft-<key>`): true while waiting, the server's refusal once it answered.
+   */
+  private waiting: Record<string, unknown> = {};
   #opener?: HTMLElement;
   #skew = 0;
   /** Server time of the first page: the polling fallback announces only what came after it. */
@@ -131,7 +138,7 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     return this.#get<CommentsPage>(`v1/comments?${this.#query(extra)}`);
   }
 
-  protected async fetchContent() {
+  async #load() {
     // Comment times need Intl's number data (RelativeTimeFormat), whose first load is a long task:
     // taken while the page is in flight, not in the task that draws the comments.
     setTimeout(() => new Intl.NumberFormat(this.locale).format(1));
@@ -143,6 +150,40 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     this.fresh = [];
     this.#live.follow(this.client.url(`v1/comments/live?${this.#query()}`));
   }
+
+  protected async fetchContent() {
+    try {
+      await this.#load();
+    } finally {
+      this.#resume().catch(() => {}); // a damaged queue shows nothing rather than escape into the page
+    }
+  }
+
+  /** A queued comment of this thread. */
+  #mine = (q: Queued) => q.path === 'v1/comments' && q.body.thread === this.#key && q.body.site === this.site;
+
+  /** After a reload: comments still waiting show as drafts saying so, and go out if the server answers now. */
+  async #resume() {
+    const items = this.client.hasOutbox ? (await this.client.outbox()).waiting(this, this.client, this.#mine, this.#delivered) : [];
+    if (!items.length) return;
+    this.waiting = Object.fromEntries(items.map((q) => [q.slot, true]));
+    const d = this.data;
+    if (d)
+      for (const q of items) {
+        const b = q.body as { parentId?: string; name: string; body: string };
+        const parent = b.parentId && [...all(d.comments)].some((c) => c.id === b.parentId) ? b.parentId : undefined;
+        this.#insert(this.#draft(q.slot, b, parent), parent);
+      }
+  }
+
+  /** A queued comment was answered: accepted (shown as usual), refused (the draft says why), or sent by another tab. */
+  #delivered = ({ item, data, error }: Delivered) => {
+    if (!this.#mine(item) || !this.waiting[item.slot]) return;
+    const { [item.slot]: _, ...rest } = this.waiting;
+    this.waiting = error ? { ...rest, [item.slot]: error } : rest;
+    if (!this.data || this.failure || !(data || error)) return this.reload();
+    if (data) this.#posted(`draft-${item.slot}`, data as PostResponse, item.body.parentId as string | undefined, item.body.name as string);
+  };
 
   async #loadMore() {
     const d = this.data!;
@@ -218,13 +259,13 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     this.#set(comments);
   }
 
-  async #write<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  async #write<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, key?: string): Promise<T> {
     const send = async () =>
       this.client.request<T>(method, path, {
         body,
         participant: await participant(this.client),
         identity: await this.identity(),
-        key: crypto.randomUUID(),
+        key: key ?? crypto.randomUUID(),
       });
     const res = await send().catch((e: ApiError) => {
       if (e.code !== 'PARTICIPANT_INVALID') throw e;
@@ -235,12 +276,11 @@ export class CivicComments extends CivicElement<CommentsStrings> {
     return res;
   }
 
-  /** Shows the comment at once; the server's verdict replaces it, or it is rolled back and the form says why. */
-  async #post(fields: CommentFields, parent?: CommentView) {
-    // Only what a draft shows: it has no actions (votes, edit window, more replies) until it is real.
-    const draft = {
-      id: `draft-${crypto.randomUUID()}`,
-      parentId: parent?.id,
+  /** Only what a draft shows: it has no actions (votes, edit window, more replies) until it is real. */
+  #draft(key: string, fields: { name: string; body: string }, parentId?: string) {
+    return {
+      id: `draft-${key}`,
+      parentId,
       author: { name: fields.name },
       body: fields.body,
       createdAt: new Date(Date.now() + this.#skew).toISOString(),
@@ -248,29 +288,43 @@ export class CivicComments extends CivicElement<CommentsStrings> {
       mine: true,
       replies: [],
     } as unknown as CommentView;
+  }
+
+  /** Shows the comment at once; the server's verdict replaces it, or it is rolled back and the form says why. */
+  async #post(fields: CommentFields, parent?: CommentView) {
+    const key = crypto.randomUUID();
+    const draft = this.#draft(key, fields, parent?.id);
+    const body = { ...this.#where(), ...(parent ? { parentId: parent.id } : {}), ...fields };
     this.#insert(draft, draft.parentId);
     try {
-      const { comment, thread } = await this.#write<PostResponse>('POST', 'v1/comments', {
-        ...this.#where(),
-        ...(parent ? { parentId: parent.id } : {}),
-        ...fields,
-      });
-      this.#drop(draft.id);
-      // The live stream may have announced it before this answer came: show it once.
-      this.fresh = this.fresh.filter((f) => f.id !== comment.id);
-      this.#insert(comment, parent && (comment.parentId ?? parent.id));
-      this.#recount(0, thread);
-      try {
-        localStorage.setItem(NAME_KEY, fields.name);
-      } catch {
-        /* the name is a convenience */
-      }
+      this.#posted(draft.id, await this.#write<PostResponse>('POST', 'v1/comments', body, key), parent?.id, fields.name);
       this.#close(); // a reply form stays open until the server accepted, so a refusal keeps its text
-      this.dispatchEvent(new CivicCommentEvent(comment));
     } catch (e) {
+      // No answer: the comment waits on the device and its draft says so (not one signed with the
+      // host's login token, which is never stored).
+      const item = { slot: key, path: 'v1/comments', body, key };
+      if (!(await this.identity()) && (await this.client.outbox().then((o) => o.queue(this, this.client, e, item, this.#delivered), () => false))) {
+        this.waiting = { ...this.waiting, [key]: true };
+        return this.#close();
+      }
       this.#drop(draft.id);
       throw e;
     }
+  }
+
+  /** The server accepted a comment: it replaces its draft. */
+  #posted(draftId: string, { comment, thread }: PostResponse, parentId: string | undefined, name: string) {
+    this.#drop(draftId);
+    // The live stream may have announced it before this answer came: show it once.
+    this.fresh = this.fresh.filter((f) => f.id !== comment.id);
+    this.#insert(comment, parentId && (comment.parentId ?? parentId));
+    this.#recount(0, thread);
+    try {
+      localStorage.setItem(NAME_KEY, name);
+    } catch {
+      /* the name is a convenience */
+    }
+    this.dispatchEvent(new CivicCommentEvent(comment));
   }
 
   #toggle(kind: Kind, c: CommentView, opener: HTMLElement) {
@@ -380,7 +434,7 @@ export class CivicComments extends CivicElement<CommentsStrings> {
         ? html`<p class="muted">${t.deleted}</p>`
         : open === 'edit'
           ? this.#form('edit', c)
-          : html`<div class="body">${renderText(c.body)}</div>`}${c.mine && (c.status === 'pending' || c.status === 'hidden')
+          : html`<div class="body">${renderText(c.body)}</div>`}${this.#renderWaiting(c.id)}${c.mine && (c.status === 'pending' || c.status === 'hidden')
         ? html`<p class="note" role="status"
             >${t.pending} <span class="muted">${c.held ? fill(t.held[c.held], { reason: c.rejectReason ?? '' }) : c.heldReason}</span></p
           >`
@@ -406,6 +460,17 @@ export class CivicComments extends CivicElement<CommentsStrings> {
           >`
         : nothing}</article
     >`;
+  }
+
+  /** Under a draft that waits for the connection, or that the server refused once it answered. */
+  #renderWaiting(id: string) {
+    const w = id.startsWith('draft-') && this.waiting[id.slice(6)];
+    return w === true ? html`<p part="queued" class="note">${this.t.queued}</p>` : w ? html`<p class="error">${errorMessage(this.t, w)}</p>` : nothing;
+  }
+
+  /** A load that failed while comments wait says that too. */
+  protected renderError(e: unknown, retry: () => void) {
+    return html`${super.renderError(e, retry)}${this.failure && Object.keys(this.waiting).length ? html`<p part="queued" class="note" role="status">${this.t.queued}</p>` : nothing}`;
   }
 
   #renderReport(c: CommentView, cancel: (e: Event) => void) {
@@ -462,7 +527,7 @@ export class CivicComments extends CivicElement<CommentsStrings> {
             >${(['newest', 'oldest', 'top'] as const).map((s) => html`<option value=${s} ?selected=${s === this.sort}>${t[s]}</option>`)}</select
           ></label
         ></div
-      >${closed ? html`<p class="note">${t.closed}</p>` : this.#form('new')}<div class="sr" role="status">${fresh}</div
+      >${closed ? html`<p class="note">${t.closed}</p>` : this.#form('new')}<div class="sr" role="status">${fresh}${Object.values(this.waiting).includes(true) ? ' ' + this.t.queued : ''}</div
       >${fresh ? html`<button type="button" class="fresh" @click=${() => this.#showFresh()}>${fresh}</button>` : nothing}${d.comments.length
         ? d.comments.slice(0, this.shown).map((c) => this.#renderComment(c, now, closed))
         : html`<p class="muted">${t.empty}</p>`}${d.nextCursor

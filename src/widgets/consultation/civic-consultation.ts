@@ -3,6 +3,7 @@ import type { ApiError } from '../../core/api-client.ts';
 import { bar } from '../../core/bars.ts';
 import { CivicElement } from '../../core/civic-element.ts';
 import { fill, percent, plural } from '../../core/i18n/index.ts';
+import type { Delivered, Queued } from '../../core/outbox.ts';
 import { pageUrl } from '../../core/page-url.ts';
 import { forgetParticipant, participant, rememberParticipant, storedParticipant } from '../../core/participant.ts';
 import { consultationStyles } from './civic-consultation.styles.ts';
@@ -66,6 +67,7 @@ export class CivicConsultation extends CivicElement<ConsultationStrings> {
     said: { state: true },
     draft: { state: true },
     why: { state: true },
+    queued: { state: true },
   };
 
   protected readonly pack = consultationStrings;
@@ -83,6 +85,8 @@ export class CivicConsultation extends CivicElement<ConsultationStrings> {
   private stage = 0;
   private sending = false;
   private actionError?: unknown;
+  /** An answer waits on the device for the connection (src/core/outbox.ts). */
+  private queued = false;
   private retry = () => {};
   /** The polite live region: the outcome when new, the characters left near the limit. */
   private said = '';
@@ -103,6 +107,48 @@ export class CivicConsultation extends CivicElement<ConsultationStrings> {
   }
 
   protected async fetchContent() {
+    try {
+      await this.#load();
+    } finally {
+      this.#resume().catch(() => {}); // a damaged queue shows nothing rather than escape into the page
+    }
+  }
+
+  /** This card's queued answer: for its consultation, or (not loaded yet) one sent from this page. */
+  #mine = (q: Queued) =>
+    this.data ? q.slot === 'consultation:' + this.data.id : q.slot === 'consultation:' + this.consultation || (q.body.page === pageUrl() && !this.consultation);
+
+  /** After a reload: an answer still waiting is shown as waiting, and sent if the server answers now. */
+  async #resume() {
+    const [q] = this.client.hasOutbox ? (await this.client.outbox()).waiting(this, this.client, this.#mine, this.#delivered) : [];
+    if (!q) return;
+    this.queued = true;
+    const d = this.data;
+    if (d?.status === 'open') {
+      const b = q.body as { answer: string; followUp?: string | null; area?: string | null };
+      // Shown where it was given: the question with the answer chosen, or the follow-up.
+      if (d.myResponse && (b.followUp || b.area) && b.answer === d.myResponse.answer) {
+        this.stage = 1;
+        this.why = b.followUp ?? '';
+        this.area = b.area ?? '';
+      } else {
+        this.editing = !!d.myResponse;
+        this.draft = b.answer;
+      }
+    }
+  }
+
+  /** The queued answer was answered: stored (the usual thank-you), refused (its error), or sent by another tab. */
+  #delivered = ({ item, data, error }: Delivered) => {
+    if (!this.#mine(item)) return;
+    this.queued = false;
+    const d = this.data;
+    if (!d || this.failure || !(data || error)) return this.reload();
+    if (error) return void (this.actionError = error);
+    this.#answered(d, data as ResponseResult, item.body.followUp || item.body.area ? 2 : 1);
+  };
+
+  async #load() {
     const c = this.client;
     const opts = { participant: storedParticipant(c) };
     const q = new URLSearchParams({ page: pageUrl() });
@@ -188,7 +234,8 @@ export class CivicConsultation extends CivicElement<ConsultationStrings> {
   private renderAsk(d: ConsultationView) {
     const s = this.s;
     const text = d.type === 'text';
-    const mine = d.myResponse?.answer;
+    // While an answer waits, the question shows it as chosen.
+    const mine = this.queued ? this.draft : d.myResponse?.answer;
     const described = [d.description ? 'd' : '', text ? '' : 'h'].join(' ').trim();
     return html`<form part="form" class="ask" @submit=${this.submitText}>
       <fieldset aria-describedby=${described || nothing} @keydown=${this.keys} @keyup=${() => (this.arrow = false)}>
@@ -277,13 +324,24 @@ export class CivicConsultation extends CivicElement<ConsultationStrings> {
     };
     const json = JSON.stringify(body);
     if (json !== this.sent) (this.sent = json), (this.key = crypto.randomUUID());
+    const path = `v1/consultations/${encodeURIComponent(d.id)}/responses`;
+    // Kept on the device when the server cannot be reached. `error` null: an older answer waits,
+    // this one replaces it in the queue (the newest is what counts).
+    const keep = async (error: unknown) => {
+      const item = { slot: 'consultation:' + d.id, path, body, key: this.key };
+      if (!(await this.client.outbox().then((o) => o.queue(this, c, error, item, this.#delivered), () => false))) return false;
+      this.draft = answer; // the question keeps showing it as chosen
+      this.said = this.t.queued;
+      return (this.queued = true);
+    };
     let token = '';
     const post = async () =>
-      c.post<ResponseResult>(`v1/consultations/${encodeURIComponent(d.id)}/responses`, body, {
+      c.post<ResponseResult>(path, body, {
         participant: (token = await participant(c)),
         key: this.key,
       });
     try {
+      if (this.queued && (await keep(null))) return;
       const res = await post().catch((err: ApiError) => {
         if (err.code !== 'PARTICIPANT_INVALID') throw err;
         forgetParticipant(c); // a token from another server or a reset secret: start afresh
@@ -291,19 +349,9 @@ export class CivicConsultation extends CivicElement<ConsultationStrings> {
         return post();
       });
       rememberParticipant(c, token);
-      updateRecord(d.siteId, (r) => {
-        r.quietUntil = Date.now() + d.capDays * DAY;
-        this.seen(r, d);
-      });
-      const mine = res.response;
-      this.data = { ...d, myResponse: mine, results: res.results ?? d.results };
-      this.why = mine.followUp ?? '';
-      this.area = mine.area ?? '';
-      this.editing = this.isNew = false;
-      this.said = '';
-      this.stage = stage;
-      this.dispatchEvent(new CivicAnswerEvent(d.id, mine));
+      this.#answered(d, res, stage);
     } catch (err) {
+      if (await keep(err)) return;
       this.actionError = err;
       this.retry = () => this.send(answer, followUp, area, stage);
       // Closed (or not open) meanwhile: show what it is now, results and all, instead of an error.
@@ -313,6 +361,32 @@ export class CivicConsultation extends CivicElement<ConsultationStrings> {
       this.sending = false;
     }
     this.focusOn('.thanks');
+  }
+
+  /** The server stored the answer: the thank-you (stage 1) or the follow-up's (stage 2). */
+  #answered(d: ConsultationView, res: ResponseResult, stage: number) {
+    updateRecord(d.siteId, (r) => {
+      r.quietUntil = Date.now() + d.capDays * DAY;
+      this.seen(r, d);
+    });
+    const mine = res.response;
+    this.data = { ...d, myResponse: mine, results: res.results ?? d.results };
+    this.why = mine.followUp ?? '';
+    this.area = mine.area ?? '';
+    this.editing = this.isNew = false;
+    this.said = '';
+    this.stage = stage;
+    this.dispatchEvent(new CivicAnswerEvent(d.id, mine));
+  }
+
+  /** While an answer waits for the connection (announced through the card's live region, `said`). */
+  #renderQueued() {
+    return this.queued ? html`<p part="queued" class="muted">${this.t.queued}</p>` : nothing;
+  }
+
+  /** A load that failed while an answer waits says that too, politely. */
+  protected renderError(e: unknown, retry: () => void) {
+    return html`${super.renderError(e, retry)}${this.failure && this.queued ? html`<div role="status">${this.#renderQueued()}</div>` : nothing}`;
   }
 
   private async focusOn(selector: string) {
@@ -344,7 +418,7 @@ export class CivicConsultation extends CivicElement<ConsultationStrings> {
   };
 
   private renderActionError() {
-    return this.actionError ? this.renderError(this.actionError, () => this.retry()) : nothing;
+    return html`${this.actionError ? this.renderError(this.actionError, () => this.retry()) : nothing}${this.#renderQueued()}`;
   }
 
   private renderDone(d: ConsultationView) {

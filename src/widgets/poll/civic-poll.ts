@@ -3,6 +3,7 @@ import { ApiError } from '../../core/api-client.ts';
 import { CivicElement } from '../../core/civic-element.ts';
 import { fill, formatDate, plural, relative } from '../../core/i18n/index.ts';
 import { LiveUpdates } from '../../core/live.ts';
+import type { Delivered } from '../../core/outbox.ts';
 import { pageUrl } from '../../core/page-url.ts';
 import { forgetParticipant, participant, rememberParticipant, storedParticipant } from '../../core/participant.ts';
 import { pollStyles } from './civic-poll.styles.ts';
@@ -57,6 +58,7 @@ export class CivicPoll extends CivicElement<PollStrings> {
     sending: { state: true },
     actionError: { state: true },
     announcement: { state: true },
+    queued: { state: true },
   };
 
   protected readonly pack = pollStrings;
@@ -72,6 +74,8 @@ export class CivicPoll extends CivicElement<PollStrings> {
   private sending = false;
   private actionError?: unknown;
   private announcement = '';
+  /** A vote waits on the device for the connection (src/core/outbox.ts). */
+  private queued = false;
   /** Server clock minus ours: "time left" must not trust the device clock. */
   private skew = 0;
   /** Reused when a resident retries the same vote, so the server counts it once. */
@@ -105,7 +109,46 @@ export class CivicPoll extends CivicElement<PollStrings> {
 
   protected async fetchContent() {
     if (!this.poll) throw new ApiError(404, 'NOT_FOUND');
-    await this.refresh();
+    try {
+      await this.refresh();
+    } finally {
+      this.#resume().catch(() => {}); // a damaged queue shows nothing rather than escape into the page
+    }
+  }
+
+  get #slot() {
+    return 'poll:' + this.poll;
+  }
+
+  /** After a reload: a vote still waiting is shown as waiting, and sent if the server answers now. */
+  async #resume() {
+    const [q] = this.client.hasOutbox ? (await this.client.outbox()).waiting(this, this.client, (q) => q.slot === this.#slot, this.#delivered) : [];
+    if (!q) return;
+    this.queued = true;
+    const d = this.data;
+    if (d && d.status === 'open') {
+      const chosen = q.body.choices as string[];
+      this.selection = d.type === 'ranked' ? [...chosen, ...d.options.map((x) => x.id).filter((id) => !chosen.includes(id))] : chosen;
+      this.editing = !!d.myVote;
+    }
+  }
+
+  /** The queued vote was answered: counted (the usual thank-you), refused (its error), or sent by another tab. */
+  #delivered = ({ item, data, error }: Delivered) => {
+    if (item.slot !== this.#slot) return;
+    this.queued = false;
+    const d = this.data;
+    if (!d || this.failure || !(data || error)) return this.reload();
+    if (error) return void (this.actionError = error);
+    this.#voted(d, data as VoteResponse, item.body.choices as string[]);
+  };
+
+  #voted(d: PollView, res: VoteResponse, choices: string[]) {
+    this.voteKey = undefined;
+    this.editing = false;
+    // The answer carries the vote and the results this voter may now see: no second request.
+    this.show({ ...d, myVote: res.vote, results: res.results ?? d.results });
+    this.dispatchEvent(new CivicVoteEvent(d.id, choices));
   }
 
   private async refresh() {
@@ -168,6 +211,7 @@ export class CivicPoll extends CivicElement<PollStrings> {
         ${ranked ? this.renderRanking(d, max) : this.renderChoices(d, max)}
       </fieldset>
       ${this.actionError ? this.renderError(this.actionError, () => this.submit()) : nothing}
+      ${this.#renderQueued()}
       <div class="actions">
         <button part="submit" class="primary" ?disabled=${this.sending || !this.selection.length}>
           ${d.myVote ? t.update : t.vote}
@@ -247,12 +291,23 @@ export class CivicPoll extends CivicElement<PollStrings> {
     // The page, as consultation answers send it, for the staff's breakdown by page; left out where the
     // server would refuse it (a file: page, an address over 2000 characters) rather than lose the vote.
     const page = pageUrl();
+    const path = `v1/polls/${encodeURIComponent(d.id)}/votes`;
+    const body = { choices, page: /^https?:/.test(page) && page.length <= 2000 ? page : undefined };
+    // Kept on the device when the server cannot be reached (not a verified vote: the host's login
+    // token is never stored). `error` null: an older vote waits, this one replaces it in the queue.
+    const keep = async (error: unknown) =>
+      !d.verifiedOnly &&
+      (this.queued = await this.client.outbox().then(
+        (o) => o.queue(this, this.client, error, { slot: this.#slot, path, body, key: (this.voteKey ??= crypto.randomUUID()) }, this.#delivered),
+        () => false,
+      ));
     try {
+      if (this.queued && (await keep(null))) return;
       let token = '';
       const vote = async () =>
         this.client.post<VoteResponse>(
-          `v1/polls/${encodeURIComponent(d.id)}/votes`,
-          { choices, page: /^https?:/.test(page) && page.length <= 2000 ? page : undefined },
+          path,
+          body,
           {
             participant: (token = await participant(this.client)),
             identity: d.verifiedOnly ? await this.identity() : undefined,
@@ -266,19 +321,25 @@ export class CivicPoll extends CivicElement<PollStrings> {
         return vote();
       });
       rememberParticipant(this.client, token);
-      this.voteKey = undefined;
-      this.editing = false;
-      // The answer carries the vote and the results this voter may now see: no second request.
-      this.show({ ...d, myVote: res.vote, results: res.results ?? d.results });
-      this.dispatchEvent(new CivicVoteEvent(d.id, choices));
+      this.#voted(d, res, choices);
     } catch (err) {
-      this.actionError = err;
+      if (!(await keep(err))) this.actionError = err;
       return;
     } finally {
       this.sending = false;
     }
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('.thanks')?.focus();
+  }
+
+  /** A polite live region, empty until a vote waits for the connection. */
+  #renderQueued() {
+    return html`<div role="status">${this.queued ? html`<p part="queued" class="muted">${this.t.queued}</p>` : nothing}</div>`;
+  }
+
+  /** A load that failed while a vote waits says that too. */
+  protected renderError(e: unknown, retry: () => void) {
+    return html`${super.renderError(e, retry)}${this.failure ? this.#renderQueued() : nothing}`;
   }
 
   private renderVoted(d: PollView) {

@@ -38,6 +38,12 @@ const CLICKABLE = ['points', 'shapes-fill', 'shapes-line'];
 
 let sheet: CSSStyleSheet | undefined;
 /**
+ * maplibre's CSS draws its control icons as `data:` SVG images, which a page's `img-src` (or
+ * `default-src 'self'`) refuses under a strict CSP: they are dropped, and ownCss draws the icons
+ * of the controls we show (zoom in and out, the attribution button) as text.
+ */
+const DATA_URLS = /url\("data:[^"]*"\)/g;
+/**
  * Ours, for what only exists with the map: a cluster's button sits on the circle maplibre draws
  * (its count, focusable and named), and the canvas's focus ring.
  */
@@ -55,6 +61,29 @@ const ownCss = `
   .cluster:focus-visible {
     outline: 3px solid #1b1f24;
     box-shadow: 0 0 0 5px #fff;
+  }
+  .maplibregl-ctrl button .maplibregl-ctrl-icon::before,
+  .maplibregl-ctrl-attrib-button::before {
+    display: block;
+    color: #333;
+    font: 700 1.25rem/29px system-ui, sans-serif;
+    text-align: center;
+  }
+  .maplibregl-ctrl button.maplibregl-ctrl-zoom-in .maplibregl-ctrl-icon::before {
+    content: '+';
+  }
+  .maplibregl-ctrl button.maplibregl-ctrl-zoom-out .maplibregl-ctrl-icon::before {
+    content: '\\2212';
+  }
+  .maplibregl-ctrl-attrib-button::before {
+    content: 'i';
+    font: italic 700 1rem/24px Georgia, serif;
+  }
+  @media (forced-colors: active) {
+    .maplibregl-ctrl button .maplibregl-ctrl-icon::before,
+    .maplibregl-ctrl-attrib-button::before {
+      color: ButtonText;
+    }
   }
   .maplibregl-canvas:focus-visible {
     outline: 3px solid var(--_accent);
@@ -137,7 +166,7 @@ export class MapView {
   static async create(o: MapViewOptions): Promise<MapView> {
     if (!sheet) {
       sheet = new CSSStyleSheet();
-      sheet.replaceSync(maplibreCss + ownCss);
+      sheet.replaceSync(maplibreCss.replace(DATA_URLS, 'none') + ownCss);
     }
     if (!o.root.adoptedStyleSheets.includes(sheet)) o.root.adoptedStyleSheets = [...o.root.adoptedStyleSheets, sheet];
     const [style, strings] = await Promise.all([loadStyle(o.style, o.styleResponse), loadPack(mapStrings, o.locale).catch(() => mapStrings.en)]);
