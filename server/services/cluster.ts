@@ -23,7 +23,9 @@ export async function createLiveBus (db: Database, deps: { catalog: Catalog; res
   if (!db.postgres) return new LocalLiveBus(config.liveMinIntervalMs, err => log.error({ err }, 'live listener failed'))
   const { url } = db.postgres
   const bus = new PgLiveBus({
-    client: () => new pg.Client({ connectionString: url }) as unknown as ListenClient,
+    // Keepalive notices a dead peer; connecting gives up after 5 s (the bus also checks the
+    // connection with `select 1` and reconnects when it stops answering).
+    client: () => new pg.Client({ connectionString: url, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: 5_000 }) as unknown as ListenClient,
     notify: async (channel, payload) => { await sql`select pg_notify(${channel}, ${payload})`.execute(db.kysely) },
     channel: liveChannel(db.postgres.schema),
     source: databaseLiveSource(db, deps.catalog, deps.results),

@@ -531,7 +531,7 @@ export class CommentService {
     const { key, thread } = await this.#thread(site, q.thread)
     const participantId = participantToken ? this.#d.tokens.verify(participantToken) : null
     let lastSent = lastEventId ?? -1
-    let replaying = lastEventId !== undefined && thread !== undefined
+    let replaying = true
     const queued: ThreadEvent[] = []
     const emit = (e: Pick<ThreadEvent, 'seq' | 'kind' | 'comment' | 'authorComment' | 'authorParticipantId'>) => {
       if (e.seq <= lastSent) return
@@ -544,11 +544,15 @@ export class CommentService {
       else emit(e)
     })
     try {
-      if (replaying) {
+      // A cluster bus starts serving a new thread from the seq it reads: replay after that read
+      // (without Last-Event-ID: from the thread as read above), so no change falls in between.
+      if (unsubscribe.ready) await unsubscribe.ready
+      const since = lastEventId ?? (unsubscribe.ready ? thread?.seq ?? 0 : undefined)
+      const from = since === undefined ? undefined : thread ?? (unsubscribe.ready ? await getThread(this.#kysely, site.id, key) : undefined)
+      if (since !== undefined && from) {
         const editWindowMinutes = site.comments.editWindowMinutes
-        const since = lastEventId!
         const now = Date.now()
-        for (const row of await changedSince(this.#kysely, thread!.id, since)) {
+        for (const row of await changedSince(this.#kysely, from.id, since)) {
           const published = row.status === 'published'
           const hadIt = row.published_seq !== null && Number(row.published_seq) <= since
           if (!published && !hadIt && Number(row.published_replies) === 0) continue

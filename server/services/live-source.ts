@@ -40,7 +40,7 @@ export function databaseLiveSource (db: Database, catalog: Catalog, cache: Resul
     async threadChanges (channel, since) {
       const { siteId, key } = parseChannel(channel)
       const [thread, site] = await Promise.all([getThread(k, siteId, key), catalog.site(siteId)])
-      if (!thread || !site) return []
+      if (!thread || !site) return { events: [], seq: thread?.seq ?? 0 }
       const editWindowMinutes = site.comments.editWindowMinutes
       const now = Date.now()
       const events: ThreadEvent[] = []
@@ -67,7 +67,7 @@ export function databaseLiveSource (db: Database, catalog: Catalog, cache: Resul
         if (rows.length < PAGE) break
         after = Number(rows[rows.length - 1]!.seq)
       }
-      return events
+      return { events, seq: thread.seq }
     }
   }
 }

@@ -29,6 +29,12 @@ export interface ThreadEvent {
 
 export type ThreadListener = (e: ThreadEvent) => void
 
+/**
+ * Unsubscribes. `ready`, when not null, resolves once every change committed from then on will be
+ * delivered (a replay read after it misses nothing); null: delivery started at subscribe.
+ */
+export type ThreadSubscription = (() => void) & { ready: Promise<void> | null }
+
 export const threadChannel = (siteId: string, key: string) => `${siteId}\n${key}`
 
 /**
@@ -39,7 +45,7 @@ export interface LiveBus {
   publish (e: ResultsEvent): void
   subscribe (pollId: string, listener: ResultsListener): () => void
   publishThread (e: ThreadEvent): void
-  subscribeThread (channel: string, listener: ThreadListener): () => void
+  subscribeThread (channel: string, listener: ThreadListener): ThreadSubscription
   close (): void | Promise<void>
 }
 
@@ -96,14 +102,14 @@ export class LocalLiveBus implements LiveBus {
     }
   }
 
-  subscribeThread (channel: string, listener: ThreadListener): () => void {
+  subscribeThread (channel: string, listener: ThreadListener): ThreadSubscription {
     let set = this.#threads.get(channel)
     if (!set) this.#threads.set(channel, set = new Set())
     set.add(listener)
-    return () => {
+    return Object.assign(() => {
       set.delete(listener)
       if (set.size === 0 && this.#threads.get(channel) === set) this.#threads.delete(channel)
-    }
+    }, { ready: null })
   }
 
   /** Polls and threads someone on this node listens to (a cluster bus fetches only for those). */

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import type { PollResults } from '../schemas/polls.ts'
 import { LocalLiveBus } from './live.ts'
-import type { LiveBus, ResultsEvent, ResultsListener, ThreadEvent, ThreadListener } from './live.ts'
+import type { LiveBus, ResultsEvent, ResultsListener, ThreadEvent, ThreadListener, ThreadSubscription } from './live.ts'
 
 /** What a node reads from the database when another node says that something changed. */
 export interface LiveSource {
@@ -9,8 +9,11 @@ export interface LiveSource {
   results (pollId: string): Promise<PollResults | null>
   /** A thread's current seq (0 while it does not exist). */
   threadSeq (channel: string): Promise<number>
-  /** The thread's changes after `since` that readers see, in seq order, as events. */
-  threadChanges (channel: string, since: number): Promise<ThreadEvent[]>
+  /**
+   * The thread's changes after `since` that readers see, in seq order, as events, and `seq`: the
+   * thread's seq read before them (every change up to it is in `events` or invisible).
+   */
+  threadChanges (channel: string, since: number): Promise<{ events: ThreadEvent[]; seq: number }>
 }
 
 /** The part of a `pg.Client` the bus uses (a fake in tests). */
@@ -33,14 +36,32 @@ export interface PgLiveBusOptions {
   source: LiveSource
   minIntervalMs: number
   onError: (err: unknown, msg: string) => void
-  /** First and longest wait before reconnecting the LISTEN connection. */
+  /** First and longest wait before reconnecting the LISTEN connection (and retrying a failed read). */
   reconnectMs?: { min: number; max: number }
+  /** How often the LISTEN connection is checked with `select 1`, and how long connecting or a check may take. */
+  healthMs?: { every: number; timeout: number }
 }
 
 /** NOTIFY payloads must stay under 8000 bytes; ids are packed below this. */
 const MAX_PAYLOAD = 7000
 
 type Note = { n: string; r: string; v: number; p: string[] } | { n: string; t: string; s: number }
+
+const isSeq = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0
+
+/** A notification as this code sends it, or null: any database role may NOTIFY anything. */
+export function parseNote (payload: string): Note | null {
+  let o: unknown
+  try { o = JSON.parse(payload) } catch { return null }
+  if (typeof o !== 'object' || o === null) return null
+  const n = o as Record<string, unknown>
+  if (typeof n.n !== 'string') return null
+  if (typeof n.r === 'string' && isSeq(n.v) && Array.isArray(n.p) && n.p.every(x => typeof x === 'string')) {
+    return { n: n.n, r: n.r, v: n.v, p: n.p as string[] }
+  }
+  if (typeof n.t === 'string' && isSeq(n.s)) return { n: n.n, t: n.t, s: n.s }
+  return null
+}
 
 interface Fetch {
   ids: Set<string>
@@ -51,7 +72,19 @@ interface Fetch {
   last: number
   timer: NodeJS.Timeout | null
 }
-interface ThreadState { cursor: number | null; chain: Promise<void> }
+interface ThreadState {
+  /** The last seq delivered or read from the database (null: not read yet). */
+  cursor: number | null
+  /** Another node (or a reconnection) said something changed: read from the cursor. */
+  dirty: boolean
+  /** This node's own events waiting for those before them. */
+  held: Map<number, ThreadEvent>
+  chain: Promise<void>
+  /** The first read of the thread's seq, while it runs. */
+  init: Promise<void> | null
+  retry: NodeJS.Timeout | null
+  backoff: number
+}
 
 /**
  * The live bus of a cluster on one PostgreSQL. Each node delivers its own events to its own
@@ -127,7 +160,15 @@ export class PgLiveBus implements LiveBus {
   }
 
   subscribe (pollId: string, listener: ResultsListener): () => void {
-    return this.#local.subscribe(pollId, listener)
+    const off = this.#local.subscribe(pollId, listener)
+    return () => {
+      off()
+      const f = this.#fetches.get(pollId)
+      if (f && !f.running && !this.#local.listensTo(pollId)) {
+        if (f.timer) clearTimeout(f.timer)
+        this.#fetches.delete(pollId)
+      }
+    }
   }
 
   /** `version` null: unknown (after a reconnection), read again. */
@@ -166,11 +207,11 @@ export class PgLiveBus implements LiveBus {
       this.#warn(err, 'live: could not read results another node changed')
     } finally {
       f.running = false
-      if (f.again) {
+      if (!this.#local.listensTo(pollId)) {
+        this.#fetches.delete(pollId)
+      } else if (f.again) {
         f.again = false
         this.#schedule(pollId, f)
-      } else if (!this.#local.listensTo(pollId)) {
-        this.#fetches.delete(pollId)
       }
     }
   }
@@ -183,87 +224,152 @@ export class PgLiveBus implements LiveBus {
     this.#track(this.#notify(JSON.stringify({ n: this.#node, t: e.channel, s: e.seq } satisfies Note)))
   }
 
-  subscribeThread (channel: string, listener: ThreadListener): () => void {
+  /**
+   * `ready` (not null while this node starts serving the thread) resolves once the thread's seq is
+   * read: every change after it is delivered, so a replay read after `ready` misses nothing.
+   * It rejects when that read fails.
+   */
+  subscribeThread (channel: string, listener: ThreadListener): ThreadSubscription {
     const off = this.#local.subscribeThread(channel, listener)
     let state = this.#threads.get(channel)
     if (!state) {
-      this.#threads.set(channel, state = { cursor: null, chain: Promise.resolve() })
-      const s = state
-      this.#enqueue(s, () => this.#init(channel, s))
+      state = { cursor: null, dirty: false, held: new Map(), chain: Promise.resolve(), init: null, retry: null, backoff: this.#minBackoff }
+      this.#threads.set(channel, state)
     }
-    return () => {
+    const s = state
+    let ready: Promise<void> | null = null
+    if (s.cursor === null) {
+      if (!s.init) {
+        s.init = this.#enqueue(s, () => this.#init(channel, s))
+        s.init.catch(() => {}).finally(() => { s.init = null })
+      }
+      ready = s.init
+    }
+    return Object.assign(() => {
       off()
-      if (!this.#local.listensToThread(channel)) this.#threads.delete(channel)
-    }
+      if (this.#local.listensToThread(channel) || this.#threads.get(channel) !== s) return
+      this.#threads.delete(channel)
+      if (s.retry) clearTimeout(s.retry)
+    }, { ready })
   }
 
   /** Where this node starts serving a thread: its seq now (events before are the reader's replay). */
-  async #init (channel: string, state: ThreadState): Promise<void> {
-    try {
-      const seq = await this.#o.source.threadSeq(channel)
-      state.cursor = Math.max(state.cursor ?? seq, seq)
-    } catch (err) {
-      this.#warn(err, 'live: could not read a thread seq') // cursor stays unknown: the next event starts it
-    }
+  async #init (channel: string, s: ThreadState): Promise<void> {
+    if (s.cursor !== null) return
+    const seq = await this.#o.source.threadSeq(channel) // a failure rejects `ready` (and is logged by #enqueue)
+    s.cursor ??= seq
+    this.#drainHeld(channel, s)
+    if (s.held.size > 0) s.dirty = true
+    await this.#sync(channel, s)
   }
 
   /** This node's own change: delivered at once unless another node's change may come before it. */
-  async #localThread (channel: string, state: ThreadState, e: ThreadEvent): Promise<void> {
-    if (state.cursor !== null && e.seq <= state.cursor) return
-    if (state.cursor === null || e.seq === state.cursor + 1) {
-      this.#deliver(state, e)
-      return
-    }
-    await this.#catchUp(channel, state, e.seq, e)
+  async #localThread (channel: string, s: ThreadState, e: ThreadEvent): Promise<void> {
+    if (s.cursor !== null && e.seq <= s.cursor) return
+    s.held.set(e.seq, e)
+    if (s.cursor === null) return // delivered once the thread's seq is read
+    this.#drainHeld(channel, s)
+    if (s.held.size === 0) return
+    s.dirty = true
+    await this.#sync(channel, s)
   }
 
   #remoteThread (channel: string, seq: number): void {
-    const state = this.#threads.get(channel)
-    if (!state) return
-    this.#enqueue(state, async () => {
-      if (state.cursor !== null && seq <= state.cursor) return
-      await this.#catchUp(channel, state, seq)
-    })
+    const s = this.#threads.get(channel)
+    if (!s || (s.cursor !== null && seq <= s.cursor)) return
+    s.dirty = true
+    this.#enqueue(s, () => this.#sync(channel, s))
   }
 
   /**
-   * Reads and delivers the thread's changes after the cursor (up to `upTo` at least). Without a
-   * database answer, this node's own event (`own`) still goes out.
+   * Reads and delivers the thread's changes after the cursor while something may have changed. The
+   * cursor moves only to seqs the database answered (a notification's seq may be forged); a failed
+   * read is retried with backoff, and this node's own later events wait for it, never skipping one.
    */
-  async #catchUp (channel: string, state: ThreadState, upTo: number | null, own?: ThreadEvent): Promise<void> {
-    const since = state.cursor ?? (upTo === null ? null : upTo - 1)
-    if (since === null) return this.#init(channel, state)
-    let events: ThreadEvent[]
-    try {
-      events = await this.#o.source.threadChanges(channel, since)
-    } catch (err) {
-      this.#warn(err, 'live: could not read thread changes another node made')
-      if (own) this.#deliver(state, own)
-      return
+  async #sync (channel: string, s: ThreadState): Promise<void> {
+    while (s.cursor !== null && s.dirty && !this.#closed && this.#threads.get(channel) === s) {
+      s.dirty = false
+      const heldBefore = [...s.held.keys()]
+      let read: { events: ThreadEvent[]; seq: number }
+      try {
+        read = await this.#o.source.threadChanges(channel, s.cursor)
+      } catch (err) {
+        s.dirty = true
+        this.#warn(err, 'live: could not read thread changes another node made')
+        this.#retryLater(channel, s)
+        return
+      }
+      s.backoff = this.#minBackoff
+      for (const e of read.events) this.#deliver(channel, s, e)
+      if (read.seq > s.cursor) s.cursor = read.seq
+      this.#drainHeld(channel, s)
+      // Own events the read should have seen but did not (the thread was deleted meanwhile): they
+      // go out rather than be read for forever. Those published during the read: read again.
+      for (const seq of heldBefore.sort((x, y) => x - y)) {
+        const e = s.held.get(seq)
+        if (!e) continue
+        s.held.delete(seq)
+        this.#deliver(channel, s, e)
+      }
+      this.#drainHeld(channel, s)
+      if (s.held.size > 0) s.dirty = true
     }
-    for (const e of events) this.#deliver(state, e)
-    if (upTo !== null && (state.cursor === null || state.cursor < upTo)) state.cursor = upTo
   }
 
-  #deliver (state: ThreadState, e: ThreadEvent): void {
-    if (state.cursor !== null && e.seq <= state.cursor) return
-    state.cursor = e.seq
-    this.#local.publishThread(e)
+  #retryLater (channel: string, s: ThreadState): void {
+    if (s.retry || this.#closed) return
+    s.retry = setTimeout(() => {
+      s.retry = null
+      if (this.#threads.get(channel) === s) this.#enqueue(s, () => this.#sync(channel, s))
+    }, s.backoff)
+    s.backoff = Math.min(this.#o.reconnectMs?.max ?? 5000, s.backoff * 2)
   }
 
-  /** One thread's deliveries run one after another, in the order they were asked for. */
-  #enqueue (state: ThreadState, step: () => Promise<void>): void {
-    state.chain = state.chain.then(step).catch(err => this.#o.onError(err, 'live: thread delivery failed'))
+  /** Own events next after the cursor go out; those at or before it were delivered or read. */
+  #drainHeld (channel: string, s: ThreadState): void {
+    if (s.cursor === null) return
+    for (const seq of [...s.held.keys()]) if (seq <= s.cursor) s.held.delete(seq)
+    for (let e = s.held.get(s.cursor + 1); e; e = s.held.get(s.cursor + 1)) {
+      s.held.delete(e.seq)
+      this.#deliver(channel, s, e)
+    }
   }
+
+  #deliver (channel: string, s: ThreadState, e: ThreadEvent): void {
+    if (s.cursor !== null && e.seq <= s.cursor) return
+    s.cursor = e.seq
+    // A chain of a thread nobody here listens to anymore must not reach a newer subscription.
+    if (this.#threads.get(channel) === s && !this.#closed) this.#local.publishThread(e)
+  }
+
+  /** One thread's steps run one after another, in the order they were asked for. */
+  #enqueue (s: ThreadState, step: () => Promise<void>): Promise<void> {
+    const run = s.chain.then(step)
+    s.chain = run.catch(err => this.#warn(err, 'live: thread delivery failed'))
+    return run
+  }
+
+  get #minBackoff (): number { return this.#o.reconnectMs?.min ?? 250 }
+
+  /** Polls and threads this node keeps state for (for tests: none once nobody listens). */
+  get tracked (): { polls: number; threads: number } { return { polls: this.#fetches.size, threads: this.#threads.size } }
 
   // ── the LISTEN connection ───────────────────────────────────────────────────────────────────
 
+  /** Never throws: it runs inside the client's event emitter, where a throw would crash the process. */
   #onNotification (payload: string): void {
-    let note: Note
-    try { note = JSON.parse(payload) as Note } catch { return }
-    if (note.n === this.#node) return // our own: already delivered here
-    if ('r' in note) this.#remoteResults(note.r, note.v, note.p)
-    else this.#remoteThread(note.t, note.s)
+    try {
+      const note = parseNote(payload)
+      if (!note) {
+        this.#warn(new Error(payload.slice(0, 200)), 'live: ignored a notification this code did not send')
+        return
+      }
+      if (note.n === this.#node) return // our own: already delivered here
+      if ('r' in note) this.#remoteResults(note.r, note.v, note.p)
+      else this.#remoteThread(note.t, note.s)
+    } catch (err) {
+      this.#warn(err, 'live: could not handle a notification')
+    }
   }
 
   async #connect (): Promise<void> {
@@ -274,19 +380,38 @@ export class PgLiveBus implements LiveBus {
     c.on('end', () => this.#lost(c))
     c.on('notification', m => { if (m.channel === this.#o.channel && m.payload) this.#onNotification(m.payload) })
     try {
-      await c.connect()
-      await c.query(`LISTEN "${this.#o.channel}"`)
+      // A blackholed host must not hold the start (or a reconnection) for minutes.
+      await withTimeout(c.connect().then(() => c.query(`LISTEN "${this.#o.channel}"`)), this.#health.timeout, 'LISTEN connection timed out')
     } catch (err) {
       this.#lost(c, err)
       return
     }
     if (this.#client !== c) return
     this.#listening = true
-    this.#backoff = this.#o.reconnectMs?.min ?? 250
+    this.#backoff = this.#minBackoff
     this.connects++
+    this.#watch(c)
     // Whatever was notified while nobody listened: results refetched, threads read from their cursor.
     for (const pollId of this.#local.polls()) this.#remoteResults(pollId, null, [])
-    for (const [channel, state] of this.#threads) this.#enqueue(state, () => this.#catchUp(channel, state, null))
+    for (const [channel, s] of this.#threads) {
+      s.dirty = true
+      this.#enqueue(s, () => this.#sync(channel, s))
+    }
+  }
+
+  get #health (): { every: number; timeout: number } { return this.#o.healthMs ?? { every: 30_000, timeout: 10_000 } }
+
+  /** A connection that silently stopped answering (a half-open socket) hears nothing: check it, reconnect. */
+  #watch (c: ListenClient): void {
+    const timer = setInterval(() => {
+      if (this.#client !== c) {
+        clearInterval(timer)
+        return
+      }
+      withTimeout(c.query('select 1'), this.#health.timeout, 'LISTEN connection did not answer')
+        .catch(err => { clearInterval(timer); this.#lost(c, err) })
+    }, this.#health.every)
+    timer.unref()
   }
 
   #lost (c: ListenClient, err?: unknown): void {
@@ -296,6 +421,7 @@ export class PgLiveBus implements LiveBus {
     c.end().catch(() => {})
     if (this.#closed) return
     this.#warn(err ?? new Error('connection ended'), 'live: LISTEN connection lost; reconnecting')
+    if (this.#retry) clearTimeout(this.#retry)
     this.#retry = setTimeout(() => { this.#retry = null; void this.#connect() }, this.#backoff)
     this.#backoff = Math.min(this.#o.reconnectMs?.max ?? 5000, this.#backoff * 2)
   }
@@ -328,6 +454,7 @@ export class PgLiveBus implements LiveBus {
     this.#closed = true
     if (this.#retry) clearTimeout(this.#retry)
     for (const f of this.#fetches.values()) if (f.timer) clearTimeout(f.timer)
+    for (const s of this.#threads.values()) if (s.retry) clearTimeout(s.retry)
     this.#fetches.clear()
     this.#threads.clear()
     this.#local.close()
@@ -336,6 +463,12 @@ export class PgLiveBus implements LiveBus {
     this.#listening = false
     if (c) await c.end().catch(() => {})
   }
+}
+
+function withTimeout<T> (p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(Object.assign(new Error(message), { code: 'ETIMEDOUT' })), ms) })
+  return Promise.race([p, late]).finally(() => clearTimeout(timer))
 }
 
 /** The notifications for one results change: the voters' ids split so that each payload fits. */

@@ -67,19 +67,29 @@ interface Want { cap: number; perMs: number; waiters: Waiter[] }
 export class PgRateBuckets {
   readonly #db: Kysely<DB>
   readonly #now: (() => number) | undefined
+  readonly #limits: { batchTimeoutMs: number; maxWaiting: number }
   #queue = new Map<string, Want>()
+  #waiting = 0
   #running = false
   #lastSweep = Date.now()
   /** Statements and requests so far (batching shows as requests/statements). */
   readonly stats = { statements: 0, requests: 0 }
 
-  constructor (db: Kysely<DB>, now?: () => number) {
+  /**
+   * `batchTimeoutMs`: a statement (and the requests queued behind it) fails after this, well
+   * before a widget's 10 s timeout, even on a half-open connection; `maxWaiting`: requests beyond
+   * it fail at once rather than pile up while the database does not answer. Both answer 503.
+   */
+  constructor (db: Kysely<DB>, now?: () => number, limits: { batchTimeoutMs?: number; maxWaiting?: number } = {}) {
     this.#db = db
     this.#now = now
+    this.#limits = { batchTimeoutMs: limits.batchTimeoutMs ?? 2_000, maxWaiting: limits.maxWaiting ?? 5_000 }
   }
 
   take (key: string, cap: number, perMs: number): Promise<RateDecision> {
+    if (this.#waiting >= this.#limits.maxWaiting) return Promise.reject(unavailable('too many requests wait for the rate limiter'))
     return new Promise((resolve, reject) => {
+      this.#waiting++
       const want = this.#queue.get(key)
       if (want) want.waiters.push({ resolve, reject })
       else this.#queue.set(key, { cap, perMs, waiters: [{ resolve, reject }] })
@@ -93,7 +103,20 @@ export class PgRateBuckets {
       while (this.#queue.size > 0) {
         const batch = this.#queue
         this.#queue = new Map()
-        await this.#decide(batch)
+        for (const w of batch.values()) this.#waiting -= w.waiters.length
+        const done = this.#decide(batch)
+        let timer: NodeJS.Timeout | undefined
+        const late = new Promise<'late'>(resolve => { timer = setTimeout(resolve, this.#limits.batchTimeoutMs, 'late') })
+        const outcome = await Promise.race([done, late])
+        clearTimeout(timer)
+        if (outcome === 'late') {
+          // The database does not answer in time: this batch and everything queued behind it fail
+          // now (the statement may still finish; its answers then go nowhere).
+          const err = unavailable('the rate limiter\'s database did not answer in time')
+          for (const w of [...batch.values(), ...this.#queue.values()]) for (const x of w.waiters) x.reject(err)
+          this.#queue = new Map()
+          this.#waiting = 0
+        }
       }
     } finally {
       this.#running = false
@@ -150,6 +173,11 @@ export class PgRateBuckets {
   #clock () {
     return this.#now ? sql`${this.#now()}::float8` : sql`(extract(epoch from clock_timestamp()) * 1000)`
   }
+}
+
+/** Answered 503 + Retry-After by the error handler, as a database outage is. */
+function unavailable (why: string): AppError {
+  return Object.assign(new AppError(503, 'SERVICE_UNAVAILABLE', 'The service is briefly unavailable; try again in a moment', undefined, { 'retry-after': '1' }), { cause: why })
 }
 
 /** The refilled level of an existing bucket, and what it grants of the requested tokens. */

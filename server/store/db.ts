@@ -74,6 +74,8 @@ function openPostgres (url: string, opts: OpenOptions): Database {
     // A database that cannot be reached (or a pool that stays full) is a 503 within 5 s, well
     // before a widget's 10 s timeout, rather than a request that hangs.
     connectionTimeoutMillis: 5_000,
+    // TCP keepalive: a connection to a vanished host fails instead of waiting forever.
+    keepAlive: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {})
   })
   // An idle client losing its connection must not crash the process; the pool replaces it.

@@ -92,8 +92,12 @@ export abstract class CivicElement<S = unknown> extends LitElement {
 
   constructor() {
     super();
-    // Fetches a participant token while the resident is still choosing or typing, so sending is one round trip.
-    this.addEventListener('focusin', () => participant(this.client).catch(() => {}));
+    // Fetches a participant token while the resident is still choosing or typing, so sending is one
+    // round trip; and the outbox, so a write can wait on the device even if the connection drops.
+    this.addEventListener('focusin', () => {
+      participant(this.client).catch(() => {});
+      if (this.keepsWrites) this.client.outbox().catch(() => {});
+    });
   }
 
   connectedCallback() {
@@ -141,6 +145,9 @@ export abstract class CivicElement<S = unknown> extends LitElement {
     this.failure = e;
     this.dispatchEvent(new CivicErrorEvent(e));
   }
+
+  /** Whether a failed write of this widget may wait on the device for the connection (core/outbox.ts). */
+  protected keepsWrites = false;
 
   /** Whether the first update waits for the next task (an inline element whose fallback text must not blink says no). */
   protected splitFirstTask = true;

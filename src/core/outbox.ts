@@ -52,7 +52,11 @@ const parse = (raw: string | null): Queued[] => {
 
 const read = (client: ApiClient) => {
   try {
-    return parse(localStorage.getItem(outboxKey(client)));
+    const raw = localStorage.getItem(outboxKey(client));
+    const items = parse(raw);
+    // What was dropped is gone from the device too (a comment's text must not outlive its week).
+    if (raw && JSON.stringify(items) !== raw) write(client, items);
+    return items;
   } catch {
     return [];
   }
@@ -103,17 +107,21 @@ export function waiting(el: Element, client: ApiClient, match: (q: Queued) => bo
 }
 
 type Watcher = [base: string, cb: (d: Delivered) => void];
-const watchers = new Map<Element, Watcher>();
+/** Exported for tests only. An element off the page is let go (single-page apps remove many). */
+export const watchers = new Map<Element, Watcher>();
+const prune = () => watchers.forEach((_, el) => el.isConnected || watchers.delete(el));
 
 /** Calls `cb` with what becomes of each queued write of this backend while `el` is on the page. */
 export function watch(client: ApiClient, el: Element, cb: (d: Delivered) => void) {
+  prune();
   watchers.set(el, [client.base, cb]);
   follow(client);
 }
 
 const notify = (client: ApiClient, d: Delivered) => {
+  prune();
   for (const [el, [base, cb]] of watchers)
-    if (base === client.base && el.isConnected)
+    if (base === client.base)
       try {
         cb(d);
       } catch {
@@ -194,7 +202,8 @@ async function round(client: ApiClient) {
         // A token from another server or a reset secret: nothing was counted with it. A fresh
         // participant and key, as a write made now would get.
         renewed = true;
-        forgetParticipant(client);
+        // Only that token: a newer one minted meanwhile (a direct write, another tab) is valid.
+        if (storedParticipant(client) === item.participant) forgetParticipant(client);
         update(client, item.key, { ...item, participant: undefined, key: crypto.randomUUID() });
         continue;
       }

@@ -41,6 +41,9 @@ const LIMITS = { ip: 60, participant: 10, commentIp: 8 }
 class FakeDatabase {
   clients = new Set<FakeClient>()
   down = false
+  /** A half-open connection: queries (or connecting) never answer. */
+  hangQueries = false
+  hangConnect = false
   notified: string[] = []
   notify (channel: string, payload: string): Promise<void> {
     if (this.down) return Promise.reject(new Error('Connection terminated unexpectedly'))
@@ -64,11 +67,16 @@ class FakeClient extends EventEmitter {
   channels = new Set<string>()
   constructor (readonly db: FakeDatabase) { super() }
   async connect () {
+    if (this.db.hangConnect) await new Promise(() => {})
     if (this.db.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
     this.db.clients.add(this)
   }
 
   async query (text: string) {
+    if (text === 'select 1') {
+      if (this.db.hangQueries) await new Promise(() => {})
+      return
+    }
     const m = /^LISTEN "(.+)"$/.exec(text)
     assert.ok(m, text)
     this.channels.add(m[1]!)
@@ -81,13 +89,32 @@ class FakeClient extends EventEmitter {
 class FakeSource implements LiveSource {
   results_ = new Map<string, PollResults>()
   changes: ThreadEvent[] = []
+  /** Changes nobody sees (held comments) still bump the thread's seq. */
+  hidden = 0
   reads = 0
+  /** While set, thread reads fail (a database outage) or wait (a slow one). */
+  failing = false
+  gate: Promise<void> | null = null
+  seq () { return Math.max(this.hidden, this.changes.reduce((m, e) => Math.max(m, e.seq), 0)) }
   async results (pollId: string) { this.reads++; return this.results_.get(pollId) ?? null }
-  async threadSeq () { return this.changes.reduce((m, e) => Math.max(m, e.seq), 0) }
+  async threadSeq () {
+    await this.gate
+    if (this.failing) throw new Error('Connection terminated unexpectedly')
+    return this.seq()
+  }
+
   async threadChanges (_channel: string, since: number) {
     this.reads++
-    return this.changes.filter(e => e.seq > since).sort((a, b) => a.seq - b.seq)
+    await this.gate
+    if (this.failing) throw new Error('Connection terminated unexpectedly')
+    return { seq: this.seq(), events: this.changes.filter(e => e.seq > since).sort((a, b) => a.seq - b.seq) }
   }
+}
+
+function gate (): { wait: Promise<void>; open: () => void } {
+  let open!: () => void
+  const wait = new Promise<void>(resolve => { open = resolve })
+  return { wait, open }
 }
 
 const CH = 'site\nhttps://city.example/page'
@@ -97,8 +124,9 @@ const threadEvent = (seq: number): ThreadEvent => ({
 })
 const results = (version: number): PollResults => ({ voters: version, options: [{ id: 'yes', votes: version, points: 0 }], version })
 
-function fakeNode (db: FakeDatabase, source: FakeSource, errors: string[] = []) {
+function fakeNode (db: FakeDatabase, source: FakeSource, errors: string[] = [], healthMs?: { every: number; timeout: number }) {
   return new PgLiveBus({
+    healthMs,
     client: () => new FakeClient(db) as unknown as ListenClient,
     notify: (ch, p) => db.notify(ch, p),
     channel: 'civic_live_test',
@@ -158,6 +186,7 @@ test('cluster bus: thread events arrive in seq order on every node, even when no
   await sleep(30)
   a.publishThread(threadEvent(1))
   // A change nobody sees (held for moderation: seq 3), then a visible one (seq 4) from node A.
+  source.hidden = 3
   source.changes.push(threadEvent(4))
   a.publishThread(threadEvent(4))
   await until(() => [...seen.values()].every(s => s.length >= 3), 'three events on every node')
@@ -199,6 +228,199 @@ test('cluster bus: after a database restart the LISTEN connection comes back and
   await until(() => threadOnB.includes(2), 'a change after the reconnection')
   assert.deepEqual(threadOnB, [1, 2])
   assert.ok(b.connects >= 2)
+  await a.close()
+  await b.close()
+})
+
+test('cluster bus: a new thread reader replaying after `ready` misses no change committed while the node starts serving it', async () => {
+  const db = new FakeDatabase()
+  const source = new FakeSource()
+  const a = fakeNode(db, source)
+  const b = fakeNode(db, source)
+  await a.start()
+  await b.start()
+  const slow = gate()
+  source.gate = slow.wait
+  const live: number[] = []
+  const sub = b.subscribeThread(CH, e => live.push(e.seq))
+  // The reader's replay (Last-Event-ID 0) as CommentService.subscribe runs it: after `ready`.
+  const replay = (async () => {
+    if (sub.ready) await sub.ready
+    return source.changes.filter(e => e.seq > 0).map(e => e.seq) // its own query, not the bus's (slow) one
+  })()
+  // Seq 1 commits on node A while node B reads where to start; seq 2 after.
+  source.changes.push(threadEvent(1))
+  a.publishThread(threadEvent(1))
+  await sleep(20)
+  source.gate = null
+  slow.open()
+  const replayed = await replay
+  source.changes.push(threadEvent(2))
+  a.publishThread(threadEvent(2))
+  await until(() => live.includes(2), 'seq 2 on node B')
+  await sleep(30)
+  const got = [...replayed, ...live]
+  assert.deepEqual(got, [1, 2], `replayed ${replayed}, live ${live}: every change once`)
+  assert.equal(b.subscribeThread(CH, () => {}).ready, null, 'a second reader of a served thread need not wait')
+  await a.close()
+  await b.close()
+})
+
+test('cluster bus: forged or malformed notifications neither crash a node nor move its cursor', async () => {
+  const db = new FakeDatabase()
+  const source = new FakeSource()
+  const errors: string[] = []
+  const a = fakeNode(db, source)
+  const b = fakeNode(db, source, errors)
+  await a.start()
+  await b.start()
+  const seen: number[] = []
+  const polls: number[] = []
+  await b.subscribeThread(CH, e => seen.push(e.seq)).ready
+  b.subscribe('p1', e => polls.push(e.results.version))
+  for (const payload of ['null', '"x"', '[]', '{"n":"z"}', '{"n":"z","t":1,"s":1}', '{"n":"z","r":"p1","v":1,"p":[1]}',
+    '{"n":"z","r":"p1","v":"1","p":[]}', `{"n":"z","t":${JSON.stringify(CH)},"s":-1}`, `{"n":"z","t":${JSON.stringify(CH)},"s":1e300}`,
+    `{"n":"z","t":${JSON.stringify(CH)},"s":1000000000000000}`]) await db.notify('civic_live_test', payload)
+  await sleep(50)
+  assert.ok(errors.some(m => /did not send/.test(m)), errors.join())
+  // Real changes after the forged "seq 10^15" still arrive.
+  source.changes.push(threadEvent(1))
+  a.publishThread(threadEvent(1))
+  await until(() => seen.includes(1), 'seq 1 after the forged notifications')
+  source.changes.push(threadEvent(2))
+  a.publishThread(threadEvent(2))
+  await until(() => seen.includes(2), 'seq 2')
+  assert.deepEqual(seen, [1, 2])
+  assert.deepEqual(polls, [], 'no results event from a malformed results notification')
+  await a.close()
+  await b.close()
+})
+
+test('cluster bus: a failed thread read is retried; nothing is skipped or reordered meanwhile', async () => {
+  const db = new FakeDatabase()
+  const source = new FakeSource()
+  const a = fakeNode(db, source)
+  const b = fakeNode(db, source)
+  await a.start()
+  await b.start()
+  const seen: number[] = []
+  await b.subscribeThread(CH, e => seen.push(e.seq)).ready
+  source.failing = true
+  // Seq 1 on node A (B cannot read it yet), then B's own seq 2.
+  source.changes.push(threadEvent(1))
+  a.publishThread(threadEvent(1))
+  await sleep(20)
+  source.changes.push(threadEvent(2))
+  b.publishThread(threadEvent(2))
+  await sleep(60)
+  assert.deepEqual(seen, [], 'B\'s own event waits for seq 1')
+  source.failing = false
+  await until(() => seen.length >= 2, 'both after the retry')
+  await sleep(30)
+  assert.deepEqual(seen, [1, 2])
+  await a.close()
+  await b.close()
+})
+
+test('cluster bus: an own event the database no longer shows (thread deleted) goes out after one read, not a read loop', async () => {
+  const db = new FakeDatabase()
+  const source = new FakeSource()
+  const b = fakeNode(db, source)
+  await b.start()
+  const seen: number[] = []
+  await b.subscribeThread(CH, e => seen.push(e.seq)).ready
+  source.reads = 0
+  b.publishThread(threadEvent(3)) // seqs 1 and 2 unknown here; the database answers seq 0
+  await until(() => seen.includes(3), 'the own event')
+  await sleep(30)
+  assert.ok(source.reads <= 2, `${source.reads} reads`)
+  await b.close()
+})
+
+test('cluster bus: a thread chain of a closed subscription never delivers into a newer one', async () => {
+  const db = new FakeDatabase()
+  const source = new FakeSource()
+  const a = fakeNode(db, source)
+  const b = fakeNode(db, source)
+  await a.start()
+  await b.start()
+  const first: number[] = []
+  const off = b.subscribeThread(CH, e => first.push(e.seq))
+  await off.ready
+  const slow = gate()
+  source.gate = slow.wait
+  source.changes.push(threadEvent(1))
+  a.publishThread(threadEvent(1)) // B's read of seq 1 waits
+  await sleep(20)
+  off() // the EventSource reconnects: a new subscription
+  source.changes.push(threadEvent(2))
+  const second: number[] = []
+  const again = b.subscribeThread(CH, e => second.push(e.seq))
+  source.gate = null
+  slow.open()
+  await again.ready
+  source.changes.push(threadEvent(3))
+  a.publishThread(threadEvent(3))
+  await until(() => second.includes(3), 'seq 3 on the new subscription')
+  await sleep(30)
+  assert.deepEqual(second, [3], 'only changes after the new subscription\'s start (the rest is its replay)')
+  assert.deepEqual(first, [])
+  await a.close()
+  await b.close()
+})
+
+test('cluster bus: a LISTEN connection that stops answering is replaced; a blackholed start does not hang', async () => {
+  const db = new FakeDatabase()
+  const source = new FakeSource()
+  const errors: string[] = []
+  const health = { every: 20, timeout: 30 }
+  const a = fakeNode(db, source)
+  const b = fakeNode(db, source, errors, health)
+  await a.start()
+  await b.start()
+  const seen: number[] = []
+  await b.subscribeThread(CH, e => seen.push(e.seq)).ready
+  // Half-open: B's connection stays "connected" but hears nothing, and checks never answer.
+  db.hangQueries = true
+  for (const c of db.clients) c.channels.clear()
+  source.changes.push(threadEvent(1))
+  a.publishThread(threadEvent(1))
+  await until(() => errors.some(m => /LISTEN connection lost/.test(m)), 'the silent connection noticed')
+  db.hangQueries = false
+  for (const c of db.clients) c.channels.add('civic_live_test')
+  await until(() => b.connects >= 2 && b.listening, 'B listening again')
+  await until(() => seen.includes(1), 'the change made while B was deaf')
+  // Startup against a host that never answers resolves (not listening) within the timeout.
+  db.hangConnect = true
+  const c = fakeNode(db, source, [], { every: 1000, timeout: 50 })
+  const t0 = Date.now()
+  await c.start()
+  assert.ok(Date.now() - t0 < 1000, `start took ${Date.now() - t0} ms`)
+  assert.equal(c.listening, false)
+  await c.close()
+  db.hangConnect = false
+  await a.close()
+  await b.close()
+})
+
+test('cluster bus: a node forgets a poll and a thread once nobody there listens', async () => {
+  const db = new FakeDatabase()
+  const source = new FakeSource()
+  const a = fakeNode(db, source)
+  const b = fakeNode(db, source)
+  await a.start()
+  await b.start()
+  const offPoll = b.subscribe('p1', () => {})
+  const offThread = b.subscribeThread(CH, () => {})
+  await offThread.ready
+  source.results_.set('p1', results(1))
+  a.publish({ pollId: 'p1', results: results(1), participantIds: [] })
+  await until(() => source.reads >= 1, 'B read the results')
+  await sleep(30)
+  assert.deepEqual(b.tracked, { polls: 1, threads: 1 })
+  offPoll()
+  offThread()
+  assert.deepEqual(b.tracked, { polls: 0, threads: 0 })
   await a.close()
   await b.close()
 })

@@ -14,6 +14,8 @@ import type { CivicConsultation } from '../../src/widgets/consultation/civic-con
 import type { CivicComments } from '../../src/widgets/comments/civic-comments.ts';
 import type { ConsultationView } from '../../src/widgets/consultation/consultation.types.ts';
 import type { PollView } from '../../src/widgets/poll/poll.types.ts';
+import { ApiClient } from '../../src/core/api-client.ts';
+import { flush } from '../../src/core/outbox.ts';
 import { adminFetch, testApi } from './support.ts';
 
 const QUEUED = en.queued;
@@ -131,6 +133,25 @@ describe('outbox: civic-poll', () => {
     expect(outbox()).to.deep.equal([]);
   });
 
+  it('sends a vote after an older one another tab keeps waiting, so the older never overwrites it', async function () {
+    this.timeout(30_000);
+    const id = await createPoll();
+    const el = await mountPoll(id); // loaded before the other tab queued: it has not heard of that vote
+    const options = ((await (await realFetch(`${testApi()}/v1/polls/${id}`)).json()) as PollView).options;
+    const [saturday, friday] = ['Saturday', 'Friday'].map((l) => options.find((o) => o.label === l)!.id);
+    // The other tab's vote, kept while it was offline (same device, so the same participant).
+    const older = { slot: `poll:${id}`, path: `v1/polls/${id}/votes`, body: { choices: [saturday] }, key: crypto.randomUUID(), at: Date.now() };
+    localStorage.setItem(OUTBOX(), JSON.stringify([older]));
+    await choose(el, 'Friday');
+    await waitUntil(() => $(el, '.thanks'), 'no thank-you for the newer vote', { timeout: 8000 });
+    // Whatever is still waiting is sent now, as the other tab would once back online.
+    await flush(new ApiClient(testApi()));
+    await waitUntil(() => outbox().length === 0, 'the queue did not empty', { timeout: 8000 });
+    const poll = (await (await realFetch(`${testApi()}/v1/polls/${id}`, { headers: { authorization: `Participant ${localStorage.getItem(`civic.participant@${testApi()}/`)}` } })).json()) as PollView;
+    expect(poll.myVote!.choices, 'the older vote overwrote the newer').to.deep.equal([friday]);
+    expect(await voters(id)).to.equal(1);
+  });
+
   it('says so in the page’s language (Arabic, right to left)', async function () {
     this.timeout(20_000);
     const el = await mountPoll(await createPoll(), 'ar');
@@ -179,6 +200,22 @@ describe('outbox: civic-consultation', () => {
   };
   const tap = (el: CivicConsultation, label: string) =>
     $$(el, '[part=option]').find((l) => l.textContent!.includes(label))!.querySelector('input')!.click();
+
+  it('sends an answer after an older one another tab keeps waiting, so the older never overwrites it', async function () {
+    this.timeout(30_000);
+    const { id } = await create();
+    const el = await mount(id); // loaded before the other tab queued its answer
+    const older = { slot: `consultation:${id}`, path: `v1/consultations/${id}/responses`, body: { answer: 'no', page: location.href, section: null, locale: 'en' }, key: crypto.randomUUID(), at: Date.now() };
+    localStorage.setItem(OUTBOX(), JSON.stringify([older]));
+    tap(el, 'Yes');
+    await waitUntil(() => $(el, '.thanks'), 'no thank-you for the newer answer', { timeout: 8000 });
+    await flush(new ApiClient(testApi())); // as the other tab would once back online
+    await waitUntil(() => outbox().length === 0, 'the queue did not empty', { timeout: 8000 });
+    const token = localStorage.getItem(`civic.participant@${testApi()}/`);
+    const card = (await (await realFetch(`${testApi()}/v1/consultations/${id}`, { headers: { authorization: `Participant ${token}` } })).json()) as ConsultationView;
+    expect(card.myResponse?.answer, 'the older answer overwrote the newer').to.equal('yes');
+    expect(await respondents(id)).to.equal(1);
+  });
 
   it('keeps an answer given while down with the answer still chosen, and stores it once when back (after a reload too)', async function () {
     this.timeout(40_000);
@@ -256,6 +293,23 @@ describe('outbox: civic-comments', () => {
     await waitUntil(() => !$(again, '[part=queued]'), 'the waiting note stayed');
     expect(outbox()).to.deep.equal([]);
     expect(await published(thread)).to.deep.equal(['Benches by the river, please.']);
+  });
+
+  it('drops the draft and shows the real error when the host’s login also fails as the comment is kept', async function () {
+    this.timeout(20_000);
+    const thread = `outbox-${Math.random().toString(36).slice(2)}`;
+    const el = await mount(thread);
+    // Not signed in when the comment is sent; the host's login service fails when asked again.
+    let asked = 0;
+    el.getIdentityToken = () => (asked++ ? Promise.reject(new Error('the host’s login service is down')) : Promise.resolve(undefined));
+    down = true;
+    await write(el, 'Lights on the footbridge.');
+    const form = $(el, 'civic-comment-form')!;
+    await waitUntil(() => form.querySelector('[role=alert]'), 'no error under the form', { timeout: 8000 });
+    expect(form.querySelector('[role=alert]')!.textContent).to.equal(en.errors.network);
+    expect($(el, 'article[data-id^=draft-]'), 'the draft stayed').to.equal(null);
+    expect(outbox()).to.deep.equal([]);
+    expect(asked, 'the login was asked for again').to.equal(2);
   });
 
   it('keeps the text of a waiting comment the server refuses once back, with the reason under it', async function () {

@@ -3,8 +3,8 @@
 // "Down" is this page's fetch failing for the backend, as it does when the network is gone.
 import { expect, waitUntil } from '@open-wc/testing';
 import { ApiClient, ApiError } from '../../src/core/api-client.ts';
-import { flush, keep, outboxKey, queue, queued, unavailable, waiting, watch, type Delivered, type Queued } from '../../src/core/outbox.ts';
-import { storedParticipant } from '../../src/core/participant.ts';
+import { flush, keep, outboxKey, queue, queued, unavailable, waiting, watch, watchers, type Delivered, type Queued } from '../../src/core/outbox.ts';
+import { forgetParticipant, participant, storedParticipant } from '../../src/core/participant.ts';
 import type { PollView } from '../../src/widgets/poll/poll.types.ts';
 import { adminFetch, testApi, unreachableApi } from './support.ts';
 
@@ -114,8 +114,57 @@ describe('outbox', () => {
       ]),
     );
     expect(queued(client, () => true).map((q) => q.key)).to.deep.equal(['new']);
+    // Gone from the device too, not only hidden: an old comment's text does not stay in storage.
+    expect(stored(client).map((q) => q.key), 'what is left in storage').to.deep.equal(['new']);
+    localStorage.setItem(outboxKey(client), JSON.stringify([{ slot: 'old', path: 'v1/comments', body: { body: 'old text' }, key: 'old', at: at - 8 * 864e5 }]));
+    expect(queued(client, () => true)).to.deep.equal([]);
+    expect(localStorage.getItem(outboxKey(client)), 'nothing left: the key goes').to.equal(null);
     localStorage.setItem(outboxKey(client), '{not json');
     expect(queued(client, () => true)).to.deep.equal([]);
+    expect(localStorage.getItem(outboxKey(client))).to.equal(null);
+  });
+
+  it('lets go of a widget that left the page (single-page apps), when it next tells or follows', async function () {
+    this.timeout(20_000);
+    const poll = await createPoll();
+    const client = new ApiClient(testApi());
+    const gone = document.body.appendChild(document.createElement('div'));
+    const heard: Delivered[] = [];
+    watch(client, gone, (d) => heard.push(d));
+    expect(watchers.has(gone)).to.equal(true);
+    gone.remove();
+    down = [''];
+    keep(client, new ApiError(0, 'NETWORK'), vote(poll, 0));
+    down = [];
+    await flush(client);
+    expect(stored(client)).to.deep.equal([]);
+    expect(heard, 'told while off the page').to.deep.equal([]);
+    expect(watchers.has(gone), 'kept after it left the page').to.equal(false);
+    const later = document.body.appendChild(document.createElement('div'));
+    watch(client, later, () => {});
+    later.remove();
+    watch(client, document.body, () => {});
+    expect(watchers.has(later), 'kept after it left the page').to.equal(false);
+  });
+
+  it('renews a refused token without forgetting a newer valid one minted meanwhile', async function () {
+    this.timeout(20_000);
+    const poll = await createPoll();
+    const client = new ApiClient(testApi());
+    // A token from another server (or a reset secret) went with the queued vote; this tab has since
+    // got a valid one (a direct write, another tab).
+    localStorage.setItem(outboxKey(client), JSON.stringify([{ ...vote(poll, 1, 'old-token-vote'), participant: 'not-a-token-of-this-server', at: Date.now() }]));
+    const valid = await participant(client);
+    try {
+      expect(storedParticipant(client)).to.equal(valid);
+      await flush(client);
+      expect(stored(client)).to.deep.equal([]);
+      expect(storedParticipant(client), 'the newer valid token was forgotten').to.equal(valid);
+      expect(await myVote(client, poll), 'counted as the valid participant').to.deep.equal([poll.options[1].id]);
+      expect(await voters(poll.id)).to.equal(1);
+    } finally {
+      forgetParticipant(client); // the next tests start with no participant (it is kept in memory too)
+    }
   });
 
   it('falls back to the usual error when storage throws (private mode, quota, disabled), and never throws itself', async () => {

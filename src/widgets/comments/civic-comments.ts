@@ -74,6 +74,7 @@ export class CivicComments extends CivicElement<CommentsStrings> {
   };
 
   protected readonly pack = commentsStrings;
+  protected keepsWrites = true;
   /** The thread's key; default: the page's canonical URL without query or fragment. */
   thread?: string;
   /** The site the thread belongs to; default: the one whose allowed origins include this page. */
@@ -303,7 +304,8 @@ export class CivicComments extends CivicElement<CommentsStrings> {
       // No answer: the comment waits on the device and its draft says so (not one signed with the
       // host's login token, which is never stored).
       const item = { slot: key, path: 'v1/comments', body, key };
-      if (!(await this.identity()) && (await this.client.outbox().then((o) => o.queue(this, this.client, e, item, this.#delivered), () => false))) {
+      // The host's login may fail now too: then nothing is kept, and the draft goes with the real error.
+      if (!(await this.identity().catch(() => 1)) && (await this.client.outbox().then((o) => o.queue(this, this.client, e, item, this.#delivered), () => false))) {
         this.waiting = { ...this.waiting, [key]: true };
         return this.#close();
       }

@@ -71,6 +71,7 @@ export class CivicConsultation extends CivicElement<ConsultationStrings> {
   };
 
   protected readonly pack = consultationStrings;
+  protected keepsWrites = true;
   /** The consultation's id; without it, the one the site targets at this page (and `section`). */
   consultation?: string;
   /** The page's section (e.g. `mobility`), for targeting and the staff's breakdown. */
@@ -327,8 +328,9 @@ export class CivicConsultation extends CivicElement<ConsultationStrings> {
     const path = `v1/consultations/${encodeURIComponent(d.id)}/responses`;
     // Kept on the device when the server cannot be reached. `error` null: an older answer waits,
     // this one replaces it in the queue (the newest is what counts).
+    const slot = 'consultation:' + d.id;
     const keep = async (error: unknown) => {
-      const item = { slot: 'consultation:' + d.id, path, body, key: this.key };
+      const item = { slot, path, body, key: this.key };
       if (!(await this.client.outbox().then((o) => o.queue(this, c, error, item, this.#delivered), () => false))) return false;
       this.draft = answer; // the question keeps showing it as chosen
       this.said = this.t.queued;
@@ -341,7 +343,10 @@ export class CivicConsultation extends CivicElement<ConsultationStrings> {
         key: this.key,
       });
     try {
-      if (this.queued && (await keep(null))) return;
+      // An older answer waits (this tab's, or another's this one has not heard of): this one replaces
+      // it and is sent after it, never before, or the older would overwrite it on the server.
+      const waits = () => c.hasOutbox && c.outbox().then((o) => o.queued(c, (q) => q.slot === slot).length > 0, () => false);
+      if ((this.queued || (await waits())) && (await keep(null))) return;
       const res = await post().catch((err: ApiError) => {
         if (err.code !== 'PARTICIPANT_INVALID') throw err;
         forgetParticipant(c); // a token from another server or a reset secret: start afresh

@@ -62,6 +62,7 @@ export class CivicPoll extends CivicElement<PollStrings> {
   };
 
   protected readonly pack = pollStrings;
+  protected keepsWrites = true;
   /** The poll's id. */
   poll?: string;
   /** Level of the question heading, to fit the host page's outline. */
@@ -118,6 +119,10 @@ export class CivicPoll extends CivicElement<PollStrings> {
 
   get #slot() {
     return 'poll:' + this.poll;
+  }
+
+  #waits() {
+    return this.client.hasOutbox && this.client.outbox().then((o) => o.queued(this.client, (q) => q.slot === this.#slot).length > 0, () => false);
   }
 
   /** After a reload: a vote still waiting is shown as waiting, and sent if the server answers now. */
@@ -302,7 +307,9 @@ export class CivicPoll extends CivicElement<PollStrings> {
         () => false,
       ));
     try {
-      if (this.queued && (await keep(null))) return;
+      // An older vote waits (this tab's, or another's this one has not heard of): this one replaces it
+      // and is sent after it, never before, or the older would overwrite it on the server.
+      if ((this.queued || (await this.#waits())) && (await keep(null))) return;
       let token = '';
       const vote = async () =>
         this.client.post<VoteResponse>(
