@@ -40,7 +40,21 @@ declare module 'fastify' {
 
 /** The whole HTTP app, ready to `listen` or `inject`. The caller owns (and closes) the database. */
 export async function buildApp ({ db, config, logger = false }: BuildOptions) {
-  const app = Fastify({
+  const app = fastify(config, logger)
+  const services = await createServices(db, config, app.log)
+  try {
+    await assemble(app, services, db, config)
+  } catch (err) {
+    // A start that fails (a bad MAP_CONTEXT, a plugin) must not leave the services' connections
+    // and timers (PostgreSQL's LISTEN client, the retention timer) keeping the process alive.
+    await services.close()
+    throw err
+  }
+  return app
+}
+
+function fastify (config: Config, logger: BuildOptions['logger']) {
+  return Fastify({
     logger,
     // A hop count becomes a function: the typings take no number.
     trustProxy: typeof config.trustProxy === 'number' ? hopsWithin(config.trustProxy) : config.trustProxy,
@@ -51,8 +65,10 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
     clientErrorHandler,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
+}
 
-  const services = await createServices(db, config, app.log)
+/** Hooks, parsers and routes on top of the services. */
+async function assemble (app: ReturnType<typeof fastify>, services: Services, db: Database, config: Config) {
   app.decorate('services', services)
   const routeTable: App['routeTable'] = []
   app.decorate('routeTable', routeTable)
@@ -146,7 +162,6 @@ export async function buildApp ({ db, config, logger = false }: BuildOptions) {
   await app.register(adminRoutes, { prefix: '/v1/admin', services })
   await app.register(openapiRoute)
   await app.register(staticFiles, { config })
-  return app
 }
 
 function hasNul (values: unknown): boolean {

@@ -81,6 +81,8 @@ export async function createServices (db: Database, config: Config, log: Fastify
   await origins.refresh()
   const catalog = new Catalog(db)
   const results = new ResultsCache(db)
+  // Before the live bus connects: a bad MAP_CONTEXT or BASEMAP_PMTILES stops the start here.
+  const map = new MapService({ contextPath: config.mapContext, basemapPath: config.basemapPmtiles }, err => log.error({ err }, 'map files could not be read'))
   // One node (SQLite): in memory. Several on PostgreSQL: LISTEN/NOTIFY and shared token buckets.
   const live = await createLiveBus(db, { catalog, results, config, log })
   const limiters = createLimiters(db, { ...config.rateLimit, commentIpPerMin: config.commentIpPerMin })
@@ -119,7 +121,7 @@ export async function createServices (db: Database, config: Config, log: Fastify
     consultationAdmin: new ConsultationAdminService(db, catalog),
     projects: new ProjectService({ db, catalog, tokens, origins, webhooks, feed: projectFeed, participantLimiter }),
     projectAdmin: new ProjectAdminService(db, catalog, projectFeed),
-    map: new MapService({ contextPath: config.mapContext, basemapPath: config.basemapPmtiles }, err => log.error({ err }, 'map files could not be read')),
+    map,
     gdpr: new GdprService(db, { tokens, catalog, results, live }),
     webhooks,
     retention,
