@@ -5,7 +5,7 @@ import '../../src/widgets/consultation/define.ts';
 import type { CivicAnswerEvent, CivicConsultation } from '../../src/widgets/consultation/civic-consultation.ts';
 import type { ConsultationView } from '../../src/widgets/consultation/consultation.types.ts';
 import type { ConsultationRecord } from '../../src/widgets/consultation/record.ts';
-import { adminFetch, testApi, unreachableApi } from './support.ts';
+import { adminFetch, escapedErrors, testApi, unreachableApi } from './support.ts';
 
 let site: string;
 /** A site of its own for targeting: consultations other tests create must not compete. */
@@ -14,17 +14,10 @@ const newSite = async (name: string) =>
   (await adminFetch<{ id: string }>('/v1/admin/sites', { method: 'POST', body: JSON.stringify({ name, origins: [location.origin] }) })).id;
 
 // Anything the widget lets escape into the page fails the suite.
-const escaped: unknown[] = [];
-const onError = (e: Event) => escaped.push((e as ErrorEvent).error ?? (e as PromiseRejectionEvent).reason ?? e);
+const escaped = escapedErrors();
 before(async () => {
-  window.addEventListener('error', onError);
-  window.addEventListener('unhandledrejection', onError);
   site = await newSite('Consultation tests');
   quietSite = await newSite('Consultation targeting tests');
-});
-after(() => {
-  window.removeEventListener('error', onError);
-  window.removeEventListener('unhandledrejection', onError);
 });
 
 beforeEach(() => localStorage.clear());

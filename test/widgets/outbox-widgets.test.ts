@@ -16,7 +16,7 @@ import type { ConsultationView } from '../../src/widgets/consultation/consultati
 import type { PollView } from '../../src/widgets/poll/poll.types.ts';
 import { ApiClient } from '../../src/core/api-client.ts';
 import { flush } from '../../src/core/outbox.ts';
-import { adminFetch, testApi } from './support.ts';
+import { adminFetch, escapedErrors, testApi } from './support.ts';
 
 const QUEUED = en.queued;
 const OUTBOX = () => `civic.outbox@${testApi()}/`;
@@ -35,16 +35,7 @@ after(() => {
   window.fetch = realFetch;
 });
 
-const escaped: unknown[] = [];
-const onError = (e: Event) => escaped.push((e as ErrorEvent).error ?? (e as PromiseRejectionEvent).reason ?? e);
-before(() => {
-  window.addEventListener('error', onError);
-  window.addEventListener('unhandledrejection', onError);
-});
-after(() => {
-  window.removeEventListener('error', onError);
-  window.removeEventListener('unhandledrejection', onError);
-});
+const escaped = escapedErrors();
 afterEach(() => {
   down = false;
   expect(escaped, 'errors that reached the page').to.deep.equal([]);

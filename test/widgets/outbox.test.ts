@@ -6,7 +6,7 @@ import { ApiClient, ApiError } from '../../src/core/api-client.ts';
 import { flush, keep, outboxKey, queue, queued, unavailable, waiting, watch, watchers, type Delivered, type Queued } from '../../src/core/outbox.ts';
 import { forgetParticipant, participant, storedParticipant } from '../../src/core/participant.ts';
 import type { PollView } from '../../src/widgets/poll/poll.types.ts';
-import { adminFetch, testApi, unreachableApi } from './support.ts';
+import { adminFetch, escapedErrors, testApi, unreachableApi } from './support.ts';
 
 const realFetch = window.fetch;
 /** Paths (or '' for all) of the backend that fail as if the network were gone; POSTs seen, by path. */
@@ -30,16 +30,7 @@ after(() => {
 });
 
 // Anything the outbox lets escape into the page fails the suite.
-const escaped: unknown[] = [];
-const onError = (e: Event) => escaped.push((e as ErrorEvent).error ?? (e as PromiseRejectionEvent).reason ?? e);
-before(() => {
-  window.addEventListener('error', onError);
-  window.addEventListener('unhandledrejection', onError);
-});
-after(() => {
-  window.removeEventListener('error', onError);
-  window.removeEventListener('unhandledrejection', onError);
-});
+const escaped = escapedErrors();
 afterEach(() => expect(escaped).to.deep.equal([]));
 
 beforeEach(() => {

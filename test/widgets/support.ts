@@ -44,3 +44,21 @@ export async function adminFetch<T = unknown>(path: string, init: RequestInit = 
   const type = res.headers.get('Content-Type') ?? '';
   return (type.includes('json') ? JSON.parse(text) : text) as T;
 }
+
+/**
+ * The errors and unhandled rejections that reach the page while this file's tests run (the mocha
+ * hooks are registered here): a widget must never let one escape into the host page.
+ */
+export function escapedErrors(): unknown[] {
+  const escaped: unknown[] = [];
+  const onError = (e: Event) => escaped.push((e as ErrorEvent).error ?? (e as PromiseRejectionEvent).reason ?? e);
+  before(() => {
+    window.addEventListener('error', onError);
+    window.addEventListener('unhandledrejection', onError);
+  });
+  after(() => {
+    window.removeEventListener('error', onError);
+    window.removeEventListener('unhandledrejection', onError);
+  });
+  return escaped;
+}
