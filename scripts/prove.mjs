@@ -73,7 +73,7 @@ for (const suite of picked) {
   const passed = last(out, /^# pass (\d+)$/gm) ?? 0;
   const failed = (last(out, /^# fail (\d+)$/gm) ?? 0) + (last(out, /^# cancelled (\d+)$/gm) ?? 0) + (code !== 0 && !last(out, /^# fail (\d+)$/gm) ? 1 : 0);
   for (const m of out.matchAll(/^\s*# PROVE (\{.*\})\s*$/gm)) {
-    try { const r = JSON.parse(m[1]); rows.push({ suite: String(r.suite), tried: String(r.tried), held: String(r.held) }); } catch { /* a malformed line is a test bug, not a figure */ }
+    try { const r = JSON.parse(m[1]); rows.push({ suite: String(r.suite), tried: String(r.tried), held: String(r.held) }); } catch { console.error(`prove: a malformed PROVE line (a test bug; TAP escapes backslashes, so no \\" in figures): ${m[1].slice(0, 120)}`); }
   }
   summary.push({ name: suite.name, passed, failed, seconds });
 }

@@ -124,7 +124,7 @@ test('backend down while a resident votes, answers and comments: each waits on t
       JSON.stringify({
         suite: 'outages: offline queue',
         tried: 'a vote, a consultation answer and a comment sent while the backend was down, the page reloaded once while down',
-        held: `${held}/3 kept on the device with "will be sent when the connection returns", delivered exactly once ${(delay / 1000).toFixed(1)} s after the backend returned; queue empty`,
+        held: `${held}/3 kept on the device with “will be sent when the connection returns”, delivered exactly once ${(delay / 1000).toFixed(1)} s after the backend returned; queue empty`,
       }),
   );
   assert.deepEqual(after, { voters: before.voters + 1, respondents: before.respondents + 1, comments: 1 }, 'each write counted exactly once');

@@ -473,7 +473,8 @@ test('the demo strict page and the staff console (its own policy from the server
   await appears(nav, 'the console never opened after sign-in', []);
   const names = (await nav.getByRole('link').allInnerTexts()).map(squash);
   assert.ok(names.length >= 4, `console sections: ${names.join(', ')}`);
-  for (const name of names) {
+  // Every section in `npm run prove`; two in `npm test` (the console's policy is the server's, the same on every screen).
+  for (const name of process.env.PROVE_FULL === '1' ? names : names.slice(0, 2)) {
     await nav.getByRole('link', { name, exact: true }).click();
     await w.page.waitForTimeout(700);
     await clean(w, `console: ${name}`);

@@ -20,7 +20,7 @@ import { startChildServer } from './helpers/child-server.ts'
 import type { ChildServer } from './helpers/child-server.ts'
 
 const FULL = process.env.PROVE_FULL === '1'
-const KILL_CYCLES = FULL ? 5 : 2
+const KILL_CYCLES = FULL ? 5 : 1
 const DB_RESTARTS = FULL ? 3 : 1
 const CLIENTS = 8
 /** A request with no answer after this long counts as a hang. */

@@ -1,5 +1,5 @@
 // Issue 7 §1, soak: the real server process under mixed load for 10 minutes (PROVE_FULL=1, `npm run
-// prove`) or 8 s (npm test), on SQLite and, under scripts/pg.mjs, PostgreSQL. Only 127.0.0.1.
+// prove`) or 6 s (npm test), on SQLite and, under scripts/pg.mjs, PostgreSQL. Only 127.0.0.1.
 //   load: 8 clients, each paced to about 20 requests a second (a steady load the machine can carry,
 //   so latency measures the server rather than a queue of our own making), mixing reads of poll
 //   results, comment thread pages, a consultation, the project list and map settings with writes:
@@ -29,7 +29,7 @@ import { PAGE } from './helpers/api.ts'
 import { startChildServer } from './helpers/child-server.ts'
 
 const FULL = process.env.PROVE_FULL === '1'
-const DURATION_MS = FULL ? 10 * 60_000 : 8_000
+const DURATION_MS = FULL ? 10 * 60_000 : 6_000
 const WARMUP_MS = FULL ? 20_000 : 2_000
 /** The windows compared for p99. */
 const WINDOW_MS = FULL ? 60_000 : 2_000

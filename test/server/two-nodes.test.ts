@@ -31,7 +31,7 @@ import { openSse } from './helpers/sse.ts'
 import type { SseClient } from './helpers/sse.ts'
 
 const FULL = process.env.PROVE_FULL === '1'
-const LIVE_SAMPLES = FULL ? 100 : 12
+const LIVE_SAMPLES = FULL ? 100 : 6
 const LOAD_CLIENTS = 6
 const LIMITS = { ip: 60, participant: 10, commentIp: 8 }
 
@@ -641,7 +641,7 @@ forEachDb('two nodes', env => {
     }
 
     // One vote per participant: each sends a vote to A and to B at the same moment.
-    const voters = FULL ? 100 : 20
+    const voters = FULL ? 100 : 10
     const outcomes = await Promise.all(Array.from({ length: voters }, async (_, i) => {
       const tk = await mint(i % 2 ? a.url : b.url)
       const [ra, rb] = await Promise.all([
