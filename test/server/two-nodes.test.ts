@@ -137,17 +137,23 @@ function fakeNode (db: FakeDatabase, source: FakeSource, errors: string[] = [], 
   })
 }
 
-async function until (cond: () => boolean, what: string, ms = 2000) {
-  for (const t0 = Date.now(); !cond(); await sleep(5)) assert.ok(Date.now() - t0 < ms, `timed out waiting for ${what}`)
-}
-
-test('cluster bus: a node delivers its own events once, others read results from the database', async () => {
+/** Two started nodes on one fake database and change source: the usual set-up of the bus tests. */
+async function startedPair () {
   const db = new FakeDatabase()
   const source = new FakeSource()
   const a = fakeNode(db, source)
   const b = fakeNode(db, source)
   await a.start()
   await b.start()
+  return { db, source, a, b }
+}
+
+async function until (cond: () => boolean, what: string, ms = 2000) {
+  for (const t0 = Date.now(); !cond(); await sleep(5)) assert.ok(Date.now() - t0 < ms, `timed out waiting for ${what}`)
+}
+
+test('cluster bus: a node delivers its own events once, others read results from the database', async () => {
+  const { db, source, a, b } = await startedPair()
   const onA: number[] = []
   const onB: PollResults[] = []
   const idsOnB: string[] = []
@@ -233,12 +239,7 @@ test('cluster bus: after a database restart the LISTEN connection comes back and
 })
 
 test('cluster bus: a new thread reader replaying after `ready` misses no change committed while the node starts serving it', async () => {
-  const db = new FakeDatabase()
-  const source = new FakeSource()
-  const a = fakeNode(db, source)
-  const b = fakeNode(db, source)
-  await a.start()
-  await b.start()
+  const { db, source, a, b } = await startedPair()
   const slow = gate()
   source.gate = slow.wait
   const live: number[] = []
@@ -297,12 +298,7 @@ test('cluster bus: forged or malformed notifications neither crash a node nor mo
 })
 
 test('cluster bus: a failed thread read is retried; nothing is skipped or reordered meanwhile', async () => {
-  const db = new FakeDatabase()
-  const source = new FakeSource()
-  const a = fakeNode(db, source)
-  const b = fakeNode(db, source)
-  await a.start()
-  await b.start()
+  const { db, source, a, b } = await startedPair()
   const seen: number[] = []
   await b.subscribeThread(CH, e => seen.push(e.seq)).ready
   source.failing = true
@@ -338,12 +334,7 @@ test('cluster bus: an own event the database no longer shows (thread deleted) go
 })
 
 test('cluster bus: a thread chain of a closed subscription never delivers into a newer one', async () => {
-  const db = new FakeDatabase()
-  const source = new FakeSource()
-  const a = fakeNode(db, source)
-  const b = fakeNode(db, source)
-  await a.start()
-  await b.start()
+  const { db, source, a, b } = await startedPair()
   const first: number[] = []
   const off = b.subscribeThread(CH, e => first.push(e.seq))
   await off.ready
@@ -404,12 +395,7 @@ test('cluster bus: a LISTEN connection that stops answering is replaced; a black
 })
 
 test('cluster bus: a node forgets a poll and a thread once nobody there listens', async () => {
-  const db = new FakeDatabase()
-  const source = new FakeSource()
-  const a = fakeNode(db, source)
-  const b = fakeNode(db, source)
-  await a.start()
-  await b.start()
+  const { db, source, a, b } = await startedPair()
   const offPoll = b.subscribe('p1', () => {})
   const offThread = b.subscribeThread(CH, () => {})
   await offThread.ready
