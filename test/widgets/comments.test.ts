@@ -7,7 +7,7 @@ import type { CivicCommentCount } from '../../src/widgets/comments/civic-comment
 import { XSS_PAYLOADS } from '../fixtures/xss-payloads.ts';
 import { commentsStrings } from '../../src/widgets/comments/i18n/index.ts';
 import { countStrings } from '../../src/widgets/comments/i18n/count.ts';
-import { adminFetch, testApi, unreachableApi } from './support.ts';
+import { adminFetch, testApi, unreachableApi, writeComment as write } from './support.ts';
 
 let site: string;
 before(async () => {
@@ -39,19 +39,6 @@ async function mount(thread: string, attrs: { api?: string; lang?: string } = {}
   return el;
 }
 
-/** Types into a form (the top-level one unless given) and sends it. */
-async function write(el: CivicComments, body: string, form = $(el, 'civic-comment-form')!) {
-  const name = form.querySelector('input[autocomplete=nickname]') as HTMLInputElement | null;
-  if (name && !name.value) {
-    name.value = 'Amara';
-    name.dispatchEvent(new InputEvent('input'));
-  }
-  const area = form.querySelector('textarea')!;
-  area.value = body;
-  area.dispatchEvent(new InputEvent('input'));
-  await (form as unknown as { updateComplete: Promise<unknown> }).updateComplete;
-  form.querySelector<HTMLButtonElement>('button.primary')!.click();
-}
 
 /** Another resident, through the API. */
 async function postAs(thread: string, body: string, parentId?: string) {

@@ -16,7 +16,7 @@ import type { ConsultationView } from '../../src/widgets/consultation/consultati
 import type { PollView } from '../../src/widgets/poll/poll.types.ts';
 import { ApiClient } from '../../src/core/api-client.ts';
 import { flush } from '../../src/core/outbox.ts';
-import { adminFetch, escapedErrors, testApi } from './support.ts';
+import { adminFetch, escapedErrors, testApi, writeComment } from './support.ts';
 
 const QUEUED = en.queued;
 const OUTBOX = () => `civic.outbox@${testApi()}/`;
@@ -245,17 +245,6 @@ describe('outbox: civic-comments', () => {
     await waitUntil(() => !$(el, '.skeleton'), 'the thread never left its loading state', { timeout: 8000 });
     return el;
   };
-  const write = async (el: CivicComments, body: string) => {
-    const form = $(el, 'civic-comment-form')!;
-    const name = form.querySelector('input[autocomplete=nickname]') as HTMLInputElement;
-    name.value = 'Amara';
-    name.dispatchEvent(new InputEvent('input'));
-    const area = form.querySelector('textarea')!;
-    area.value = body;
-    area.dispatchEvent(new InputEvent('input'));
-    await (form as unknown as { updateComplete: Promise<unknown> }).updateComplete;
-    form.querySelector<HTMLButtonElement>('button.primary')!.click();
-  };
   const published = async (thread: string) =>
     ((await (await realFetch(`${testApi()}/v1/comments?${new URLSearchParams({ thread, site })}`)).json()) as { comments: { body: string }[] }).comments.map((c) => c.body);
 
@@ -264,7 +253,7 @@ describe('outbox: civic-comments', () => {
     const thread = `outbox-${Math.random().toString(36).slice(2)}`;
     const el = await mount(thread);
     down = true;
-    await write(el, 'Benches by the river, please.');
+    await writeComment(el, 'Benches by the river, please.');
     await waitUntil(() => $(el, '[part=queued]'), 'the comment was not shown as waiting', { timeout: 8000 });
     const draft = $(el, 'article[data-id^=draft-]')!;
     expect(draft.textContent).to.contain('Benches by the river, please.');
@@ -294,7 +283,7 @@ describe('outbox: civic-comments', () => {
     let asked = 0;
     el.getIdentityToken = () => (asked++ ? Promise.reject(new Error('the host’s login service is down')) : Promise.resolve(undefined));
     down = true;
-    await write(el, 'Lights on the footbridge.');
+    await writeComment(el, 'Lights on the footbridge.');
     const form = $(el, 'civic-comment-form')!;
     await waitUntil(() => form.querySelector('[role=alert]'), 'no error under the form', { timeout: 8000 });
     expect(form.querySelector('[role=alert]')!.textContent).to.equal(en.errors.network);
@@ -308,7 +297,7 @@ describe('outbox: civic-comments', () => {
     const thread = `outbox-${Math.random().toString(36).slice(2)}`;
     const el = await mount(thread);
     down = true;
-    await write(el, 'Cheap scam offers here');
+    await writeComment(el, 'Cheap scam offers here');
     await waitUntil(() => $(el, '[part=queued]'), 'the comment was not shown as waiting', { timeout: 8000 });
     backUp();
     await waitUntil(() => $(el, 'article[data-id^=draft-] .error'), 'the refusal was not shown under the draft', { timeout: 12_000 });
