@@ -54,6 +54,37 @@ function maplibreWorker(): Plugin {
   };
 }
 
+/** Modules every widget loads: Lit and the static core (lazy parts like outbox/errors stay out). */
+const CORE =
+  /[\\/]node_modules[\\/](lit[\\/]index|lit-html[\\/]lit-html|lit-element[\\/]lit-element|@lit[\\/]reactive-element[\\/](reactive-element|css-tag)|@lit[\\/]context[\\/](index|lib[\\/](context-request-event|create-context)))\.js$|[\\/]src[\\/]core[\\/](civic-element|api-client|config-context|participant|page-defaults|page-url|define|i18n[\\/](index|en)|styles[\\/]tokens)\.ts$/;
+
+/**
+ * Bytes Lit ships that no resident uses: long messages for developer mistakes (a bad `css` value)
+ * and the `lit*Versions` globals that only Lit's dev tools read. Each pattern must match, so a Lit
+ * upgrade that changes them fails the build instead of silently shipping them again.
+ */
+function trimLit(): Plugin {
+  const edits: [RegExp, RegExp, string][] = [
+    [/@lit[\\/]reactive-element[\\/]css-tag\.js$/, /Error\("CSSResult is not constructable[^"]*"\)/, 'Error("CSSResult")'],
+    [/@lit[\\/]reactive-element[\\/]css-tag\.js$/, /Error\("Value passed to 'css' function[^"]*"\+(\w+)\+"[^"]*"\)/, 'Error("css: "+$1)'],
+    [/@lit[\\/]reactive-element[\\/]reactive-element\.js$/, /\(\w+\.reactiveElementVersions\?\?=\[\]\)\.push\("[\d.]+"\)/, '0'],
+    [/lit-html[\\/]lit-html\.js$/, /\(\w+\.litHtmlVersions\?\?=\[\]\)\.push\("[\d.]+"\)/, '0'],
+    [/lit-element[\\/]lit-element\.js$/, /\(\w+\.litElementVersions\?\?=\[\]\)\.push\("[\d.]+"\)/, '0'],
+  ];
+  return {
+    name: 'civic-trim-lit',
+    transform(code, id) {
+      let out = code;
+      for (const [file, re, to] of edits) {
+        if (!file.test(id)) continue;
+        if (!re.test(out)) this.error(`${id}: ${re} no longer matches; did Lit change?`);
+        out = out.replace(re, to);
+      }
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}
+
 /** The staff console's page and stylesheet, beside its bundle in dist/admin. */
 function adminPage(): Plugin {
   return {
@@ -104,7 +135,7 @@ export default defineConfig(({ mode }) =>
       }
     : {
         // conservativeCollapse: a run of spaces becomes one, never none (` <b>(…)</b>` keeps its space).
-        plugins: [minifyLiterals({ options: { minifyOptions: { conservativeCollapse: true } } }) as Plugin, flattenLoaderImports(), maplibreWorker()],
+        plugins: [minifyLiterals({ options: { minifyOptions: { conservativeCollapse: true, removeAttributeQuotes: true } } }) as Plugin, trimLit(), flattenLoaderImports(), maplibreWorker()],
         build: {
           outDir: 'dist/cdn',
           target: 'es2022',
@@ -112,8 +143,13 @@ export default defineConfig(({ mode }) =>
           rolldownOptions: {
             output: {
               minify: true,
+              // Pure annotations are for bundlers; in minified files they are only bytes.
+              comments: false,
               entryFileNames: '[name].js',
               chunkFileNames: 'chunks/[name]-[hash].js',
+              // Lit and the core every widget needs in one file: each extra file a widget loads
+              // costs its own gzip header and dictionary (left to itself, rolldown may split i18n out).
+              codeSplitting: { groups: [{ name: 'civic-element', test: CORE }] },
             },
           },
         },

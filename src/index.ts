@@ -5,7 +5,7 @@
 export { CivicElement, CivicErrorEvent } from './core/civic-element.ts';
 export { CivicConfigElement } from './core/civic-config.ts';
 export { configContext, type CivicConfig } from './core/config-context.ts';
-export { ApiClient, ApiError, errorMessage } from './core/api-client.ts';
+export { ApiClient, ApiError, errorMessage, loadErrors } from './core/api-client.ts';
 export type { Translation, Plural } from './core/i18n/translation.ts';
 export { CivicPoll, CivicVoteEvent } from './widgets/poll/civic-poll.ts';
 export type { PollView, PollOption, PollResults, PollVote, VoteResponse } from './widgets/poll/poll.types.ts';

@@ -1,4 +1,5 @@
 import type { Translation } from './i18n/translation.ts';
+import { en } from './i18n/en.ts';
 
 /** A failed call, typed by the server's error code (or NETWORK / TIMEOUT when no answer came). */
 export class ApiError extends Error {
@@ -11,33 +12,18 @@ export class ApiError extends Error {
   }
 }
 
+/** The code → message table (core/errors.ts), once loaded; until then a code maps by its own name. */
+let messageKey: Record<string, keyof Translation['errors']> = {};
+
 /**
- * Server codes → the key of the resident-facing message. Raw server text is never shown. A code
- * that is its key in capitals (RATE_LIMITED → rateLimited) needs no entry here.
+ * Error texts are needed only once something failed, so they are a lazy chunk, fetched while the
+ * content loads (CivicElement.reload). Until it has arrived, English falls back to its generic texts.
  */
-const messageKey: Record<string, keyof Translation['errors']> = {
-  POLL_NOT_OPEN: 'notOpen',
-  POLL_CLOSED: 'closed',
-  INVALID_CHOICE: 'invalid',
-  INVALID_ANSWER: 'invalid',
-  BAD_REQUEST: 'invalid',
-  BAD_JSON: 'invalid',
-  PAYLOAD_TOO_LARGE: 'tooLarge',
-  PARTICIPANT_REQUIRED: 'session',
-  PARTICIPANT_INVALID: 'session',
-  IDENTITY_REQUIRED: 'identity',
-  IDENTITY_INVALID: 'identity',
-  ORIGIN_NOT_ALLOWED: 'origin',
-  NOT_AUTHOR: 'editWindowOver',
-  NOT_EDITABLE: 'editWindowOver',
-  INVALID_NAME: 'invalid',
-  EMPTY: 'invalid',
-  SPAM: 'invalid',
-  DETAILS_REQUIRED: 'invalid',
-  NOT_PUBLISHED: 'invalid',
-  PARENT_UNAVAILABLE: 'notFound',
-  THREAD_NOT_FOUND: 'notFound',
-};
+export const loadErrors = () =>
+  import('./errors.ts').then((m) => {
+    messageKey = m.messageKey;
+    Object.assign(en.errors, m.enErrors);
+  });
 
 export const errorMessage = (t: Translation, e: unknown) => {
   const code = String((e as ApiError)?.code);

@@ -1,6 +1,6 @@
 import { LitElement, html, type CSSResultGroup, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ContextEvent } from '@lit/context';
-import { ApiClient, errorMessage } from './api-client.ts';
+import { ApiClient, errorMessage, loadErrors } from './api-client.ts';
 import { configContext, type CivicConfig } from './config-context.ts';
 import { participant } from './participant.ts';
 import { pageDefaults } from './page-defaults.ts';
@@ -133,7 +133,11 @@ export abstract class CivicElement<S = unknown> extends LitElement {
     const run = ++this.#generation;
     this.failure = undefined;
     this.loaded = false;
-    setTimeout(() => warmUp(this.locale));
+    setTimeout(() => {
+      warmUp(this.locale);
+      // A failure shown before the error texts arrived is drawn again with its own text.
+      loadErrors().then(() => this.failure && this.requestUpdate(), () => {});
+    });
     // Content and its language arrive together: no flash of English before the page's language.
     Promise.all([this.fetchContent(), this.#translation]).then(
       () => run === this.#generation && (this.loaded = true),

@@ -1,6 +1,6 @@
 // The API client's failure handling, against a fixture that fails on demand (test/widgets/fixtures).
 import { expect } from '@open-wc/testing';
-import { ApiClient, ApiError, errorMessage } from '../../src/core/api-client.ts';
+import { ApiClient, ApiError, errorMessage, loadErrors } from '../../src/core/api-client.ts';
 import { en } from '../../src/core/i18n/en.ts';
 import { unreachableApi } from './support.ts';
 
@@ -53,7 +53,11 @@ describe('ApiClient', () => {
 
   it('turns codes into the resident-facing message, never the server text', async () => {
     const e = await failure(client.get(`__flaky/${unique()}?fail=1&status=404&code=NOT_FOUND`));
-    expect(errorMessage(en, e)).to.equal(en.errors.notFound);
+    // Until the lazy error texts arrive, English says the generic text; then the precise one.
+    expect(errorMessage(en, e)).to.equal(en.errors.server);
+    await loadErrors();
+    expect(errorMessage(en, e)).to.equal('This content could not be found. It may have been removed.');
+    expect(errorMessage(en, new ApiError(403, 'POLL_CLOSED'))).to.equal('This poll is closed.');
     expect(errorMessage(en, new ApiError(500, 'SOMETHING_NEW', 'stack trace…'))).to.equal(en.errors.server);
     expect(e.message).to.not.equal(errorMessage(en, e));
   });

@@ -1,7 +1,8 @@
 // Whole numbers and percentages in the shipped Latin-digit languages are written without
 // Intl.NumberFormat (whose first use costs a long task): they must read exactly as Intl writes them.
 import { expect } from '@open-wc/testing';
-import { percent, plural } from '../../src/core/i18n/index.ts';
+import { plural } from '../../src/core/i18n/index.ts';
+import { percent } from '../../src/core/i18n/percent.ts';
 
 const counts = [0, 1, 2, 7, 42, 999, 1000, 1234, 9999, 10000, 12345, 999999, 1000000, 123456789, -5, -1234];
 const shares: number[] = [0, 1];

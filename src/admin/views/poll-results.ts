@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { fill, percent, plural } from '../../core/i18n/index.ts';
+import { fill, plural } from '../../core/i18n/index.ts';
+import { percent } from '../../core/i18n/percent.ts';
 import type { AdminPoll, PollResults } from '../types.ts';
 import type { Point } from './chart.ts';
 import './chart.ts';

@@ -52,7 +52,7 @@ export const fill = (s: string, vars: Record<string, string | number>) =>
 
 /** Intl formatters are costly to build: one of each per locale, made on first use. */
 const memo: Record<string, object> = {};
-const once = <T extends object>(key: string, make: () => T) => (memo[key] ??= make()) as T;
+export const once = <T extends object>(key: string, make: () => T) => (memo[key] ??= make()) as T;
 const rules = (locale: string) => once('p' + locale, () => new Intl.PluralRules(locale));
 
 /**
@@ -61,30 +61,22 @@ const rules = (locale: string) => once('p' + locale, () => new Intl.PluralRules(
  * with Latin digits are written from their separators instead (checked against Intl in a test):
  * [thousands separator, space before %, smallest number grouped]. Other locales use Intl.
  */
-const LATIN: Record<string, [string, string, number]> = {
+export const LATIN: Record<string, [string, string, number]> = {
   en: [',', '', 1e3],
   fr: ['\u202f', '\u00a0', 1e3],
   de: ['.', '\u00a0', 1e3],
   es: ['.', '\u00a0', 1e4],
   nl: ['.', '', 1e3],
 };
-const group = (n: number, [sep, , min]: [string, string, number]) =>
+export const group = (n: number, [sep, , min]: [string, string, number]) =>
   (n < 0 ? '-' : '') + (Math.abs(n) < min ? String(Math.abs(n)) : String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, sep));
-interface Formatter {
+export interface Formatter {
   format(n: number): string;
 }
 const numbers = (locale: string): Formatter =>
   once('n' + locale, () => {
     const l = LATIN[locale.toLowerCase()];
     return l ? { format: (n: number) => (Number.isSafeInteger(n) ? group(n, l) : new Intl.NumberFormat(locale).format(n)) } : new Intl.NumberFormat(locale);
-  });
-export const percent = (locale: string): Formatter =>
-  once('%' + locale, () => {
-    const l = LATIN[locale.toLowerCase()];
-    return l
-      ? // Rounded from the shortest decimal form, as Intl does (0.575 → 58 %, not 57 from 57.4999…).
-        { format: (x: number) => group(x < 5e-3 ? 0 : Math.round(+(x + 'e2')), l) + l[1] + '%' }
-      : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   });
 
 /**
@@ -93,24 +85,9 @@ export const percent = (locale: string): Formatter =>
  */
 export function warmUp(locale: string) {
   numbers(locale).format(1);
-  percent(locale).format(1);
   rules(locale).select(1);
 }
 
 /** Chooses the plural form for n and fills `{n}` with n formatted for the locale. */
 export const plural = (p: Plural, n: number, locale: string) =>
   fill(p[rules(locale).select(n)] ?? p.other, { n: numbers(locale).format(n) });
-
-/** "in 3 days", "in 2 hours": the largest unit that is at least one. */
-export function relative(ms: number, locale: string): string {
-  const units: [Intl.RelativeTimeFormatUnit, number][] = [
-    ['day', 864e5],
-    ['hour', 36e5],
-    ['minute', 6e4],
-  ];
-  const [unit, size] = units.find(([, s]) => Math.abs(ms) >= s) ?? units[2];
-  return once('r' + locale, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(Math.round(ms / size), unit);
-}
-
-export const formatDate = (iso: string, locale: string) =>
-  new Date(iso).toLocaleDateString(locale, { dateStyle: 'long' } as Intl.DateTimeFormatOptions);

@@ -1,7 +1,8 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { errorMessage, type ApiError } from '../../core/api-client.ts';
 import { CivicElement } from '../../core/civic-element.ts';
-import { fill, plural, relative } from '../../core/i18n/index.ts';
+import { fill, plural } from '../../core/i18n/index.ts';
+import { relative } from '../../core/i18n/relative.ts';
 import { LiveUpdates } from '../../core/live.ts';
 import type { Delivered, Queued } from '../../core/outbox.ts';
 import { forgetParticipant, participant, rememberParticipant, storedParticipant } from '../../core/participant.ts';

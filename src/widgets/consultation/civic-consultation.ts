@@ -2,7 +2,8 @@ import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'l
 import type { ApiError } from '../../core/api-client.ts';
 import { bar } from '../../core/bars.ts';
 import { CivicElement } from '../../core/civic-element.ts';
-import { fill, percent, plural } from '../../core/i18n/index.ts';
+import { fill, plural } from '../../core/i18n/index.ts';
+import { percent } from '../../core/i18n/percent.ts';
 import type { Delivered, Queued } from '../../core/outbox.ts';
 import { pageUrl } from '../../core/page-url.ts';
 import { forgetParticipant, participant, rememberParticipant, storedParticipant } from '../../core/participant.ts';

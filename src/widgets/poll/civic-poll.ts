@@ -1,7 +1,9 @@
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { ApiError } from '../../core/api-client.ts';
 import { CivicElement } from '../../core/civic-element.ts';
-import { fill, formatDate, plural, relative } from '../../core/i18n/index.ts';
+import { fill, plural } from '../../core/i18n/index.ts';
+import { formatDate } from '../../core/i18n/date.ts';
+import { relative } from '../../core/i18n/relative.ts';
 import { LiveUpdates } from '../../core/live.ts';
 import type { Delivered } from '../../core/outbox.ts';
 import { pageUrl } from '../../core/page-url.ts';

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { bar } from '../../core/bars.ts';
-import { fill, percent, plural } from '../../core/i18n/index.ts';
+import { fill, plural } from '../../core/i18n/index.ts';
+import { percent } from '../../core/i18n/percent.ts';
 import type { PollStrings } from './i18n/strings.ts';
 import type { PollView } from './poll.types.ts';
 
