@@ -5,6 +5,8 @@
 //   npm run prove                      every suite
 //   npm run prove -- --only fuzz,pg    suites whose name contains one of the words
 //   npm run prove -- --markdown        the table as Markdown too (for docs/reliability.md)
+//   npm run prove -- --short           the short versions that `npm test` runs (PROVE_FULL unset),
+//                                      timed: the target is under 3 minutes of test time in all
 // A suite is an entry of SUITES; a new proof is added the same way.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -35,6 +37,7 @@ const argv = process.argv.slice(2);
 const onlyArg = argv.find((a, i) => argv[i - 1] === '--only' || a.startsWith('--only='));
 const only = onlyArg ? onlyArg.replace(/^--only=/, '').split(',').filter(Boolean) : null;
 const markdown = argv.includes('--markdown');
+const short = argv.includes('--short');
 const picked = SUITES.filter((s) => !only || only.some((w) => s.name.toLowerCase().includes(w.toLowerCase())));
 if (!picked.length) {
   console.error(`no suite matches --only ${only}; suites: ${SUITES.map((s) => s.name).join(', ')}`);
@@ -51,7 +54,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 function run({ cmd, args, env = process.env }) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: { ...env, PROVE_FULL: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const { PROVE_FULL: _full, ...shortEnv } = env;
+    const child = spawn(cmd, args, { env: short ? shortEnv : { ...env, PROVE_FULL: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     current = child;
     let out = '';
     child.stdout.on('data', (d) => { process.stdout.write(d); out += d; });
@@ -62,6 +66,8 @@ function run({ cmd, args, env = process.env }) {
 }
 
 const last = (out, re) => { const all = [...out.matchAll(re)]; return all.length ? Number(all.at(-1)[1]) : undefined; };
+/** Seconds spent in the top-level tests of a TAP output (each database's run of a server file is one): file set-up (browser, server start) is not in it. */
+const testSeconds = (out) => [...out.matchAll(/^(?:not )?ok \d+ - .*\n(?: {2}---\n)? {2}duration_ms: ([\d.]+)$/gm)].reduce((n, m) => n + Number(m[1]), 0) / 1000;
 const rows = [];
 const summary = [];
 const started = Date.now();
@@ -75,7 +81,7 @@ for (const suite of picked) {
   for (const m of out.matchAll(/^\s*# PROVE (\{.*\})\s*$/gm)) {
     try { const r = JSON.parse(m[1]); rows.push({ suite: String(r.suite), tried: String(r.tried), held: String(r.held) }); } catch { console.error(`prove: a malformed PROVE line (a test bug; TAP escapes backslashes, so no \\" in figures): ${m[1].slice(0, 120)}`); }
   }
-  summary.push({ name: suite.name, passed, failed, seconds });
+  summary.push({ name: suite.name, passed, failed, seconds, tests: testSeconds(out) });
 }
 
 const pad = (v, n) => String(v).padEnd(n);
@@ -83,8 +89,10 @@ const w = [Math.max(5, ...rows.map((r) => r.suite.length)) + 2, Math.max(5, ...r
 console.log(`\n${pad('suite', w[0])}${pad('tried', w[1])}held`);
 for (const r of rows) console.log(`${pad(r.suite, w[0])}${pad(r.tried, w[1])}${r.held}`);
 console.log('');
-for (const s of summary) console.log(`${pad(s.name, 30)}${s.passed} passed, ${s.failed} failed (${s.seconds.toFixed(0)} s)`);
+for (const s of summary) console.log(`${pad(s.name, 30)}${s.passed} passed, ${s.failed} failed (${s.seconds.toFixed(0)} s; tests ${s.tests.toFixed(1)} s)`);
 const failed = summary.reduce((n, s) => n + s.failed, 0);
+const sum = (k) => summary.reduce((n, s) => n + s[k], 0);
+if (short) console.log(`short runs: ${sum('tests').toFixed(0)} s of tests in all (target: under 180 s; set-up included: ${sum('seconds').toFixed(0)} s)`);
 if (markdown) {
   const cpu = os.cpus();
   console.log(`\n${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`);

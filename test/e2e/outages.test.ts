@@ -4,10 +4,11 @@
 //   - backend down when the page loads, in English and in French: each widget says so in the
 //     page's language with a retry, the page records no uncaught error and no unhandled
 //     rejection; when the backend is back, each Retry loads the widget.
-//   - slow backend (+3 s on every request, a delaying proxy in front of the real server): the
-//     skeletons show in the reserved boxes, nothing in the article shifts (layout-shift entries
-//     with a node of the page: none; the widgets' own CLS under 0.0001), and a vote made while
-//     slow, with an impatient second click and Enter, is sent once.
+//   - slow backend (+3 s on every request in `npm run prove`, 1.5 s in `npm test`; a delaying
+//     proxy in front of the real server): the skeletons show in the reserved boxes, nothing in
+//     the article shifts (layout-shift entries with a node of the page: none; the widgets' own
+//     CLS under 0.0001), and a vote made while slow, with an impatient second click and Enter,
+//     is sent once.
 // (poll.test.ts has the poll alone down-then-up in English; the widget tests have each widget
 // against an unreachable backend in isolation.)
 import assert from 'node:assert/strict';
@@ -105,9 +106,10 @@ test('backend down when the page loads: every widget says so in the page languag
   );
 });
 
-/** A proxy in front of `target` that holds every request `delay` ms before passing it on, and counts POSTs. */
+/** A proxy in front of `target` that holds every request `delay` ms before passing it on; counts POSTs and answers passed back. */
 async function slowProxy(t: TestContext, target: string, delay: number) {
   const posts: string[] = [];
+  const counts = { answered: 0 };
   const { url } = await staticServer(t, (req, res) => {
     if (req.method === 'POST') posts.push(new URL(req.url ?? '/', 'http://x').pathname);
     const body: Buffer[] = [];
@@ -116,6 +118,7 @@ async function slowProxy(t: TestContext, target: string, delay: number) {
       setTimeout(() => {
         if (res.destroyed) return;
         const up = request(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
+          counts.answered++;
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         });
@@ -125,7 +128,7 @@ async function slowProxy(t: TestContext, target: string, delay: number) {
       }, delay),
     );
   });
-  return { url, posts };
+  return { url, posts, counts };
 }
 
 // Layout shifts from the first paint, with what moved: a node of the article (light DOM), or one
@@ -140,8 +143,10 @@ interface Shift {
   moved: string[];
 }
 
-test('slow backend (+3 s): skeletons in the reserved boxes, the article never moves, and a vote made while slow (clicked again) is sent once', { timeout: TEST_TIMEOUT }, async (t) => {
-  const DELAY = 3_000;
+// The issue's 3 s in `npm run prove`; 1.5 s in `npm test` (the skeletons must show before the first answer either way).
+const DELAY = process.env.PROVE_FULL === '1' ? 3_000 : 1_500;
+
+test(`slow backend (+${DELAY / 1000} s): skeletons in the reserved boxes, the article never moves, and a vote made while slow (clicked again) is sent once`, { timeout: TEST_TIMEOUT }, async (t) => {
   const server = await serverFor(t);
   const proxy = await slowProxy(t, server.url, DELAY);
   const pages: Record<string, () => string> = {};
@@ -181,15 +186,17 @@ test('slow backend (+3 s): skeletons in the reserved boxes, the article never mo
   await page.addInitScript({ content: SHIFTS });
   const started = Date.now();
   await page.goto(`${cdn.url}/slow.html`);
-  // Before any answer can have come: every box shows its skeleton, in the room reserved for it.
-  await eventually(async () => assert.equal(await page.locator('[part=skeleton]').count(), 4, 'four skeletons'), DELAY - 500);
-  assert.ok(Date.now() - started < DELAY, 'too slow to see the skeletons before the first answer');
-  for (const s of await widgetStates(page)) {
+  // Before any answer has come: every box shows its skeleton, in the room reserved for it.
+  await eventually(async () => assert.equal(await page.locator('[part=skeleton]').count(), 4, 'four skeletons'), DELAY);
+  const loading = await widgetStates(page);
+  const roles = await page.locator('[part=skeleton]').evaluateAll((els) => els.map((el) => el.getAttribute('role')));
+  assert.equal(proxy.counts.answered, 0, 'an answer came before the loading state was measured: the skeletons were not seen while waiting');
+  for (const s of loading) {
     if (!BOX_TAGS.includes(s.tag)) continue;
     const reserved = s.tag === 'civic-poll' ? parseFloat(pollHeight) : BOXES[s.tag.slice('civic-'.length) as keyof typeof BOXES] * s.rem;
     assert.ok(Math.abs(s.room - reserved) <= 1, `${s.tag} takes ${s.room} px while loading, ${reserved} px were reserved`);
-    assert.equal(await page.locator(`${s.tag} [part=skeleton]`).getAttribute('role'), 'status');
   }
+  assert.deepEqual(roles, ['status', 'status', 'status', 'status'], 'each skeleton is a status');
 
   const poll = page.locator('civic-poll');
   await appears(poll.getByRole('radio', { name: 'Yes', exact: true }), 'the poll never loaded through the slow proxy', errors, 20_000);
@@ -205,8 +212,8 @@ test('slow backend (+3 s): skeletons in the reserved boxes, the article never mo
   const cls = loadShifts.reduce((sum, s) => sum + s.value, 0);
   assert.ok(cls < 0.0001, `the widgets moved while loading, CLS ${cls}: ${JSON.stringify(loadShifts)}`);
 
-  // A vote while slow: the resident chooses, presses Vote and, seeing nothing happen for three
-  // seconds, presses again. One vote goes out; the server counts one.
+  // A vote while slow: the resident chooses, presses Vote and, seeing nothing happen, presses
+  // again while the vote is still on its way. One vote goes out; the server counts one.
   const before = proxy.posts.length;
   await poll.getByRole('radio', { name: 'Yes', exact: true }).check();
   const submit = poll.locator('[part=submit]');
@@ -216,7 +223,7 @@ test('slow backend (+3 s): skeletons in the reserved boxes, the article never mo
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await page.keyboard.press('Enter');
   await appears(poll.locator('.thanks'), 'the vote never got its thank-you through the slow proxy', errors, 3 * DELAY + UI_TIMEOUT);
-  await page.waitForTimeout(1_000); // a second POST sent on a late click would have reached the proxy by now (counted on arrival)
+  await page.waitForTimeout(500); // a second POST sent on a late click would have reached the proxy by now (counted on arrival)
   const sent = proxy.posts.slice(before);
   assert.deepEqual(sent.filter((p) => p === '/v1/polls/bike-lanes/votes'), ['/v1/polls/bike-lanes/votes'], `POSTs at the proxy: ${sent.join(', ')}`);
   assert.ok(sent.filter((p) => p === '/v1/participants').length <= 1, `participant tokens asked for more than once: ${sent.join(', ')}`);
@@ -225,7 +232,7 @@ test('slow backend (+3 s): skeletons in the reserved boxes, the article never mo
   t.diagnostic(
     'PROVE ' +
       JSON.stringify({
-        suite: 'outages: slow backend (+3 s)',
+        suite: `outages: slow backend (+${DELAY / 1000} s)`,
         tried: `${BOX_TAGS.length} widgets loading through a ${DELAY / 1000} s proxy; a vote clicked twice and Enter while slow`,
         held: `4 skeletons in their reserved boxes; 0 article shifts, widgets' CLS ${cls.toFixed(5)}; 1 vote POST, counted once`,
       }),

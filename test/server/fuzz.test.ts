@@ -2,7 +2,7 @@
 // route table, sent over raw TCP to the real server process (server/server.ts), so that invalid
 // UTF-8, raw bytes in paths, Content-Length games and oversized headers reach Node's parser as
 // they would from the internet. Each answer: status < 500, errors are JSON {error:{code,message}},
-// and the process is alive and healthy after every batch. Size: 1,500 requests on SQLite and 400
+// and the process is alive and healthy after every batch. Size: 1,000 requests on SQLite and 300
 // on PostgreSQL; 10,000 each with PROVE_FULL=1. FUZZ_EXPLORE=<file> collects every problem into
 // that file instead of stopping (and shrinking) at the first.
 import assert from 'node:assert/strict'
@@ -432,7 +432,7 @@ forEachDb('fuzzing every route with malformed requests', env => {
   })
 
   test('every answer is < 500, every error is JSON {error:{code,message}}, and the server stays up', async t => {
-    const total = env.kind === 'sqlite' ? (FULL ? 10_000 : 1_500) : (FULL ? 10_000 : 400)
+    const total = env.kind === 'sqlite' ? (FULL ? 10_000 : 1_000) : (FULL ? 10_000 : 300)
     const stats = { requests: 0, resets: 0, admin: 0, errors: 0, jsonErrors: 0, fiveXX: 0, byStatus: new Map<number, number>(), routes: new Set<string>(), framings: 0 }
     const problems: string[] = []
     const check = async (r: FuzzRequest) => {
