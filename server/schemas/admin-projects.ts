@@ -77,6 +77,7 @@ export const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxL
 export const ImportQuery = Type.Object({ site: SiteId }, { additionalProperties: false })
 
 export const ImportResponse = Type.Object({
-  imported: Type.Integer(),
+  imported: Type.Integer({ description: 'projects created' }),
+  updated: Type.Integer({ description: 'existing projects of the site updated (rows whose id is theirs)' }),
   errors: Type.Array(Type.Object({ row: Type.Integer({ description: 'CSV: line number of the row (header = 1); GeoJSON: feature index + 1' }), message: Type.String() }))
 })

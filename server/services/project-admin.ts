@@ -3,7 +3,7 @@ import type { CreateProjectBody, MapSettingsBody, PutProjectBody } from '../sche
 import type { Database } from '../store/db.ts'
 import { isUniqueViolation } from '../store/db.ts'
 import {
-  bumpFeedVersion, DEFAULT_MAP_SETTINGS, deleteProject, getMapRow, getProject, insertProject, insertProjects, listProjectsPage,
+  bumpFeedVersion, DEFAULT_MAP_SETTINGS, deleteProject, getMapRow, getProject, getProjects, insertProject, insertProjects, listProjectsPage,
   saveMapSettings, updateProject
 } from '../store/projects-repo.ts'
 import type { MapSettings, Project, ProjectCursor, ProjectReview } from '../store/projects-repo.ts'
@@ -12,12 +12,10 @@ import type { Catalog } from './catalog.ts'
 import { AppError, notFound } from './errors.ts'
 import { fromCsv, fromGeoJson } from './project-import.ts'
 import type { RowError } from './project-import.ts'
-import { checkProject, invalidProject, mergeMapSettings } from './project-rules.ts'
+import { checkProject, invalidProject, mergeMapSettings, RESERVED_IDS } from './project-rules.ts'
 import { newProjectId, publicFeature } from './projects.ts'
 import type { ProjectFeed } from './projects.ts'
 
-/** `/v1/projects/map` and `/v1/projects/submissions` are routes of their own. */
-export const RESERVED_IDS: ReadonlySet<string> = new Set(['map', 'submissions', 'import'])
 export const PROJECTS_PAGE = 50
 export const PROJECTS_MAX_PAGE = 200
 
@@ -210,22 +208,46 @@ export class ProjectAdminService {
   // ── import ──────────────────────────────────────────────────────────────────────────────────
 
   /** Valid rows go in (approved, in one transaction); bad rows are reported by number. */
-  async import (siteId: string, format: 'csv' | 'geojson', body: unknown): Promise<{ imported: number; errors: RowError[] }> {
+  /**
+   * Valid rows go in at once (approved). A row whose id is an existing project of the site updates
+   * its fields (review state, source and submitter stay), so a city re-imports its GIS export
+   * without doubles; an id of another site's project is refused for that row.
+   */
+  async import (siteId: string, format: 'csv' | 'geojson', body: unknown): Promise<{ imported: number; updated: number; errors: RowError[] }> {
     await this.#assertSite(siteId)
     const { settings } = await this.#settings(siteId)
     const parsed = format === 'csv' ? fromCsv(String(body ?? ''), settings) : fromGeoJson(body, settings)
-    if (parsed.projects.length > 0) {
-      const at = new Date().toISOString()
-      const rows: Project[] = parsed.projects.map(c => ({
-        id: newProjectId(), siteId, ...c, review: 'approved', rejectReason: null, source: 'import', submitterEmail: null,
-        participantId: null, idempotencyKey: null, createdAt: at, updatedAt: at, reviewedAt: at
-      }))
-      await this.#k.transaction().execute(async (trx: Kysely<DB>) => {
-        await insertProjects(trx, rows)
-        await bumpFeedVersion(trx, siteId, at)
-      })
+    const errors = [...parsed.errors]
+    const at = new Date().toISOString()
+    const existing = new Map((await getProjects(this.#k, parsed.projects.flatMap(r => (r.id ? [r.id] : [])))).map(p => [p.id, p]))
+    const created: Project[] = []
+    const updated: Project[] = []
+    for (const { row, id, project } of parsed.projects) {
+      const old = id ? existing.get(id) : undefined
+      if (old && old.siteId !== siteId) errors.push({ row, message: `id: ${id} is a project of another site` })
+      // CSV has no contact or link column: an update from CSV keeps what staff set there.
+      else if (old) updated.push({ ...old, ...project, ...(format === 'csv' ? { contact: old.contact, link: old.link } : {}), updatedAt: at })
+      else {
+        created.push({
+          id: id ?? newProjectId(), siteId, ...project, review: 'approved', rejectReason: null, source: 'import', submitterEmail: null,
+          participantId: null, idempotencyKey: null, createdAt: at, updatedAt: at, reviewedAt: at
+        })
+      }
+    }
+    if (created.length + updated.length > 0) {
+      try {
+        await this.#k.transaction().execute(async (trx: Kysely<DB>) => {
+          await insertProjects(trx, created)
+          for (const p of updated) await updateProject(trx, p)
+          await bumpFeedVersion(trx, siteId, at)
+        })
+      } catch (err) {
+        // Another import (or a staff edit) created one of these ids meanwhile: nothing went in.
+        if (isUniqueViolation(err)) throw new AppError(409, 'ALREADY_EXISTS', 'A project with one of these ids was created meanwhile; import the file again')
+        throw err
+      }
       this.#feed.changed(siteId)
     }
-    return { imported: parsed.projects.length, errors: parsed.errors }
+    return { imported: created.length, updated: updated.length, errors: errors.sort((a, b) => a.row - b.row) }
   }
 }

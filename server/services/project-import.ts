@@ -1,12 +1,29 @@
 import type { MapSettings } from '../store/projects-repo.ts'
 import { AppError } from './errors.ts'
-import { checkProject } from './project-rules.ts'
+import { checkProject, invalidProject, RESERVED_IDS } from './project-rules.ts'
 import type { CheckedProject, ProjectInput } from './project-rules.ts'
 
 export interface RowError { row: number; message: string }
-export interface ParsedImport { projects: CheckedProject[]; errors: RowError[] }
+/** A valid row: `id` when the file names one (a row with the id of an existing project updates it). */
+export interface ImportRow { row: number; id: string | null; project: CheckedProject }
+export interface ParsedImport { projects: ImportRow[]; errors: RowError[] }
 
 export const CSV_COLUMNS = ['title', 'category', 'status', 'start', 'end', 'address', 'description', 'lat', 'lon'] as const
+
+/**
+ * The id a file gives a row (a GIS export's own key, such as `RW-2026-014` or 17), as a project
+ * id: lowercased, the characters of a slug. Re-importing next week's export then updates the
+ * same projects instead of adding them again. None given: null (a new project each time).
+ */
+function importId (raw: unknown, seen: Set<string>): string | null {
+  if (raw === undefined || raw === null || raw === '') return null
+  const id = (typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : typeof raw === 'string' ? raw.trim() : '').toLowerCase()
+  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) throw invalidProject('id', 'id: letters, digits, - and _ only (at most 64)')
+  if (RESERVED_IDS.has(id)) throw invalidProject('id', `id: ${id} is reserved (a route of its own)`)
+  if (seen.has(id)) throw invalidProject('id', `id: ${id} is on an earlier row of this file`)
+  seen.add(id)
+  return id
+}
 
 /**
  * RFC 4180 records: quoted cells may hold commas, quotes ("") and line breaks; CRLF or LF; a
@@ -57,7 +74,7 @@ const message = (err: unknown) => {
   throw err
 }
 
-/** CSV with the columns of CSV_COLUMNS (any order, extra columns ignored): one point per row. */
+/** CSV with the columns of CSV_COLUMNS and optionally `id` (any order, extra columns ignored): one point per row. */
 export function fromCsv (text: string, settings: MapSettings): ParsedImport {
   const records = parseCsv(text)
   const header = (records[0] ?? []).map(h => h.trim().toLowerCase())
@@ -70,12 +87,14 @@ export function fromCsv (text: string, settings: MapSettings): ParsedImport {
     return i < 0 ? '' : (r[i] ?? '').trim()
   }
   const out: ParsedImport = { projects: [], errors: [] }
+  const seen = new Set<string>()
   records.slice(1).forEach((r, i) => {
     const row = i + 2
     if (r.every(c => c.trim() === '')) return
     const lat = col(r, 'lat')
     const lon = col(r, 'lon')
     try {
+      const id = importId(col(r, 'id'), seen)
       if (lat === '' || lon === '' || !Number.isFinite(Number(lat)) || !Number.isFinite(Number(lon))) {
         throw new AppError(400, 'INVALID_GEOMETRY', 'lat and lon must be numbers (decimal degrees)')
       }
@@ -89,7 +108,7 @@ export function fromCsv (text: string, settings: MapSettings): ParsedImport {
         description: col(r, 'description') || null,
         geometry: { type: 'Point', coordinates: [Number(lon), Number(lat)] }
       }
-      out.projects.push(checkProject(input, settings))
+      out.projects.push({ row, id, project: checkProject(input, settings) })
     } catch (err) {
       out.errors.push({ row, message: message(err) })
     }
@@ -97,7 +116,7 @@ export function fromCsv (text: string, settings: MapSettings): ParsedImport {
   return out
 }
 
-/** A FeatureCollection whose features carry the project fields as properties; row = feature index + 1. */
+/** A FeatureCollection whose features carry the project fields as properties (the id: the feature's `id` or `properties.id`); row = feature index + 1. */
 export function fromGeoJson (body: string | unknown, settings: MapSettings): ParsedImport {
   let doc: unknown = body
   if (typeof body === 'string') {
@@ -108,14 +127,16 @@ export function fromGeoJson (body: string | unknown, settings: MapSettings): Par
     throw new AppError(400, 'BAD_GEOJSON', 'Send a GeoJSON FeatureCollection')
   }
   const out: ParsedImport = { projects: [], errors: [] }
+  const seen = new Set<string>()
   features.features.forEach((f: unknown, i: number) => {
     const row = i + 1
     try {
-      const feature = f as { type?: unknown; properties?: unknown; geometry?: unknown } | null
+      const feature = f as { type?: unknown; id?: unknown; properties?: unknown; geometry?: unknown } | null
       if (!feature || feature.type !== 'Feature') throw new AppError(400, 'BAD_GEOJSON', 'Not a GeoJSON Feature')
       const p = (typeof feature.properties === 'object' && feature.properties !== null ? feature.properties : {}) as Record<string, unknown>
       const str = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : typeof p[k] === 'number' ? String(p[k]) : null)
-      out.projects.push(checkProject({
+      const id = importId(feature.id ?? p.id, seen)
+      out.projects.push({ row, id, project: checkProject({
         title: str('title') ?? '',
         category: str('category') ?? '',
         status: str('status') || 'planned',
@@ -126,7 +147,7 @@ export function fromGeoJson (body: string | unknown, settings: MapSettings): Par
         contact: str('contact'),
         link: str('link'),
         geometry: feature.geometry
-      }, settings))
+      }, settings) })
     } catch (err) {
       out.errors.push({ row, message: message(err) })
     }

@@ -12,6 +12,8 @@ export const MAX_POINTS = 10_000
 const GEOMETRY_TYPES: readonly GeometryType[] = ['Point', 'LineString', 'Polygon', 'MultiLineString', 'MultiPolygon']
 
 export const invalidProject = (field: string, message: string) => new AppError(400, 'INVALID_PROJECT', message, { field })
+/** Ids a project cannot have: routes of their own under /v1/admin/projects. */
+export const RESERVED_IDS: ReadonlySet<string> = new Set(['map', 'submissions', 'import'])
 const invalidGeometry = (reason: string) => new AppError(400, 'INVALID_GEOMETRY', `Invalid geometry: ${reason}`, { reason })
 
 // ── dates ─────────────────────────────────────────────────────────────────────────────────────

@@ -124,6 +124,13 @@ export async function getProject (db: Kysely<DB>, id: string, lock = false): Pro
   return row && toProject(row)
 }
 
+/** The projects of these ids that exist (any site), in no particular order. */
+export async function getProjects (db: Kysely<DB>, ids: string[]): Promise<Project[]> {
+  const out: Project[] = []
+  for (let i = 0; i < ids.length; i += 500) out.push(...(await db.selectFrom('projects').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute()).map(toProject))
+  return out
+}
+
 export async function insertProject (db: Kysely<DB>, p: Project): Promise<void> {
   await db.insertInto('projects').values(toRow(p)).execute()
 }

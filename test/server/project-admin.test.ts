@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { ensureDemoProjects, seedDemo } from '../../server/seed.ts'
@@ -210,6 +211,63 @@ forEachDb('projects (admin)', env => {
 
     assertError(await importReq(s, 'text/csv', 'name,where\nx,y'), 400, 'BAD_CSV')
     assertError(await importReq(s, 'text/plain', 'x'), 415, 'UNSUPPORTED_MEDIA_TYPE')
+  })
+
+  test('import with ids: a re-import updates the same projects instead of adding them again', async () => {
+    const s = await createMapSite(t.app)
+    const other = await createMapSite(t.app)
+    const taken = (await createProject(t.app, other, { id: `other-${uid()}` })).id
+    const tag = uid().toLowerCase()
+    const num = 1e9 + crypto.randomInt(1e9) // an OBJECTID-like key, unique per run (the database may be shared)
+    const gis = (title: string) => ({
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', id: `RW-${tag}`, geometry: point(), properties: { title: `${title} on Quay`, category: 'roadworks', start: '2026-03-01', contact: 'works@city.example' } },
+        { type: 'Feature', geometry: square(), properties: { id: `park-${tag}`, title: `${title} park`, category: 'park', start: '2026-04-01' } },
+        { type: 'Feature', geometry: point(), properties: { title: `${title} without an id`, category: 'park', start: '2026-04-01' } }
+      ]
+    })
+    const first = ok(await importReq(s, 'application/geo+json', JSON.stringify(gis('Works'))))
+    assert.deepEqual([first.imported, first.updated, first.errors], [3, 0, []])
+    const rw = ok(await adminReq(t.app, 'GET', `/projects/rw-${tag}`))
+    assert.equal(rw.properties.title, 'Works on Quay', 'the GIS id, lowercased, is the project id')
+    assert.equal(ok(await adminReq(t.app, 'GET', `/projects/park-${tag}`)).properties.title, 'Works park')
+    ok(await adminReq(t.app, 'POST', `/projects/park-${tag}/reject`, { reason: 'Not ours' }))
+
+    const again = ok(await importReq(s, 'application/geo+json', JSON.stringify(gis('Renewed'))))
+    assert.deepEqual([again.imported, again.updated, again.errors], [1, 2, []], 'two rows with ids update, the row without one is new')
+    const all = ok(await adminReq(t.app, 'GET', `/projects?site=${s}`)).projects
+    assert.equal(all.length, 4)
+    const park = all.find((p: any) => p.id === `park-${tag}`)
+    assert.equal(park.properties.title, 'Renewed park')
+    assert.equal(park.properties.review, 'rejected', 'the review state stays')
+    const titles = (await feed(t.app, { site: s })).json().features.map((f: any) => f.properties.title).sort()
+    assert.deepEqual(titles, ['Renewed on Quay', 'Renewed without an id', 'Works without an id'], 'the public feed has the update, not the rejected park')
+
+    // CSV has no contact column: an update from CSV keeps the contact. Bad ids are refused by row.
+    const csv = [
+      'id,title,category,start,lat,lon',
+      `RW-${tag},Resurfacing Quay,roadworks,2026-05-01,52.09,5.12`,
+      `${taken},Not this site's,park,2026-05-01,52.09,5.12`,
+      'map,Reserved,park,2026-05-01,52.09,5.12',
+      'a b,Spaced,park,2026-05-01,52.09,5.12',
+      `rw-${tag},Twice in the file,park,2026-05-01,52.09,5.12`,
+      `${num},A numeric GIS key,park,2026-05-01,52.09,5.12`
+    ].join('\n')
+    const fromCsv = ok(await importReq(s, 'text/csv', csv))
+    assert.deepEqual([fromCsv.imported, fromCsv.updated], [1, 1])
+    assert.deepEqual(fromCsv.errors.map((e: any) => e.row), [3, 4, 5, 6])
+    assert.match(fromCsv.errors[0].message, /another site/)
+    assert.match(fromCsv.errors[1].message, /reserved/)
+    assert.match(fromCsv.errors[2].message, /letters, digits/)
+    assert.match(fromCsv.errors[3].message, /earlier row/)
+    const updated = ok(await adminReq(t.app, 'GET', `/projects/rw-${tag}`))
+    assert.equal(updated.properties.title, 'Resurfacing Quay')
+    assert.equal(updated.properties.contact, 'works@city.example')
+    assert.equal(ok(await adminReq(t.app, 'GET', `/projects/${num}`)).properties.title, 'A numeric GIS key')
+    const numeric = { type: 'FeatureCollection', features: [{ type: 'Feature', id: num, geometry: point(), properties: { title: 'The same key as a JSON number', category: 'park', start: '2026-05-01' } }] }
+    assert.deepEqual(ok(await importReq(s, 'application/geo+json', JSON.stringify(numeric))).updated, 1)
+    assert.equal(ok(await adminReq(t.app, 'GET', `/projects/${taken}`)).properties.title, 'Resurfacing Main Street', 'the other site\'s project is untouched')
   })
 
   test('a suggestion whose category staff removed can still be edited', async () => {

@@ -298,9 +298,18 @@ describe('console projects', function () {
     expect(refused).to.have.length(1);
     expect(refused[0][0]).to.equal('3');
     expect(refused[0][1]).to.include('no-such-category');
+    // The same file with an id, imported twice: the second time updates the project.
+    const withId = (title: string) => JSON.stringify({ type: 'FeatureCollection', features: [{ ...feature(title, { type: 'Point', coordinates: [5.1, 52.1] }), id: `${tag}-shelter` }] });
+    await upload('shelter.geojson', 'application/geo+json', withId(`${tag} bus shelter`));
+    await waitUntil(() => deep(v, 'table.refused') === null && textOf(deep(v, '.imported')!).includes('1 project was created'), 'the first import with an id did not show');
+    expect(deep(v, '.updated')).to.equal(null);
+    await upload('shelter.geojson', 'application/geo+json', withId(`${tag} bus shelter, renewed`));
+    await waitUntil(() => deep(v, '.updated') !== null, 'the re-import did not say it updated');
+    expect(textOf(deep(v, '.imported')!)).to.include('0 projects were created');
+    expect(textOf(deep(v, '.updated')!)).to.include('1 project was updated');
     await expect(app).to.be.accessible();
     const listed = await adminFetch<{ projects: AdminProject[] }>(`/v1/admin/projects?site=${SITE}&q=${encodeURIComponent(tag)}`);
-    expect(listed.projects.map((x) => x.properties.title).sort()).to.deep.equal([`${tag} bus lane`, `${tag} bus stop`, `${tag} new hydrant`]);
+    expect(listed.projects.map((x) => x.properties.title).sort()).to.deep.equal([`${tag} bus lane`, `${tag} bus shelter, renewed`, `${tag} bus stop`, `${tag} new hydrant`]);
     expect(listed.projects.every((x) => x.properties.source === 'import' && x.properties.review === 'approved')).to.equal(true);
   });
 });

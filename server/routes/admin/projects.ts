@@ -46,7 +46,7 @@ export const adminProjectRoutes: FastifyPluginAsyncTypebox<{ services: Services 
     bodyLimit: IMPORT_BODY_LIMIT,
     schema: {
       summary: 'Import projects from GeoJSON (application/geo+json) or CSV (text/csv: title,category,status,start,end,address,description,lat,lon)',
-      description: 'Valid rows go in (approved); bad rows are reported by number (CSV: record number, header = 1; GeoJSON: feature index + 1).',
+      description: 'Valid rows go in (approved); bad rows are reported by number (CSV: record number, header = 1; GeoJSON: feature index + 1). An optional id (CSV column `id`; GeoJSON feature `id` or `properties.id`, lowercased) makes a re-import update the project of that id instead of adding it again.',
       tags,
       security,
       querystring: ImportQuery,

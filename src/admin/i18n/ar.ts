@@ -449,7 +449,7 @@ export const ar: AdminStrings = {
     lat: 'خط العرض (من −90 إلى 90)',
     lng: 'خط الطول (من −180 إلى 180)',
     importTitle: 'استيراد مشاريع',
-    importIntro: 'مجموعة معالم GeoJSON (FeatureCollection، وحقول المشروع خصائصَ: title وcategory وstatus وstart وend وaddress وdescription وcontact وlink) أو ملف CSV بالأعمدة title وcategory وstatus وstart وend وaddress وdescription وlat وlon. تُنشر الصفوف الصالحة فورًا؛ ويُذكر كل صف مرفوض مع سببه.',
+    importIntro: 'مجموعة معالم GeoJSON (FeatureCollection، وحقول المشروع خصائصَ: title وcategory وstatus وstart وend وaddress وdescription وcontact وlink) أو ملف CSV بالأعمدة title وcategory وstatus وstart وend وaddress وdescription وlat وlon. ويتيح معرّف اختياري (العمود id في CSV، أو id معلم GeoJSON) أن يُحدِّث استيرادٌ لاحق للملف نفسه تلك المشاريع بدل إضافتها من جديد. تُنشر الصفوف الصالحة فورًا؛ ويُذكر كل صف مرفوض مع سببه.',
     file: 'الملف (GeoJSON أو CSV)',
     importButton: 'استيراد',
     backToList: 'العودة إلى المشاريع',
@@ -461,6 +461,14 @@ export const ar: AdminStrings = {
       few: 'أُنشئت {n} مشاريع.',
       many: 'أُنشئ {n} مشروعًا.',
       other: 'أُنشئ {n} مشروع.',
+    },
+    updated: {
+      zero: 'لم يُحدَّث أي مشروع.',
+      one: 'حُدِّث مشروع واحد.',
+      two: 'حُدِّث مشروعان.',
+      few: 'حُدِّثت {n} مشاريع.',
+      many: 'حُدِّث {n} مشروعًا.',
+      other: 'حُدِّث {n} مشروع.',
     },
     refused: {
       zero: 'لم يُرفض أي صف:',

@@ -7,6 +7,7 @@ import { ConsoleView, locale } from './view.ts';
 
 interface ImportResult {
   imported: number;
+  updated: number;
   errors: { row: number; message: string }[];
 }
 
@@ -14,8 +15,9 @@ interface ImportResult {
 const isCsv = (f: File) => /\.csv$/i.test(f.name) || f.type === 'text/csv';
 
 /**
- * `#/projects/import`: a GeoJSON or CSV file for one site. Valid rows are created at once; each
- * refused row is listed with the server's reason (row numbers as the server counts them).
+ * `#/projects/import`: a GeoJSON or CSV file for one site. Valid rows are created at once (or,
+ * with the id of a project of the site, update it); each refused row is listed with the server's
+ * reason (row numbers as the server counts them).
  */
 @customElement('civic-admin-project-import')
 export class AdminProjectImport extends ConsoleView {
@@ -69,6 +71,7 @@ export class AdminProjectImport extends ConsoleView {
         ${this.busy ? html`<p>${t.importing}</p>` : ''}
         ${r
           ? html`<p class="imported">${plural(t.imported, r.imported, locale(this))}</p>
+              ${r.updated ? html`<p class="updated">${plural(t.updated, r.updated, locale(this))}</p>` : ''}
               ${r.errors.length ? html`<p>${plural(t.refused, r.errors.length, locale(this))}</p>` : ''}`
           : ''}
       </div>
