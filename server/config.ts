@@ -23,6 +23,8 @@ export interface Config {
   webhookTimeoutMs: number
   /** Minutes between retention runs (raw responses past each site's retentionMonths); 0: none. */
   retentionIntervalMinutes: number
+  /** Months the audit log keeps its entries (older ones go at each retention run); 0: kept for ever. */
+  auditRetentionMonths: number
   seed: boolean
   demo: boolean
   demoNgoPort: number
@@ -94,6 +96,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     webhookTries: Math.max(1, int('WEBHOOK_TRIES', env.WEBHOOK_TRIES, 5)),
     webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS, 10_000),
     retentionIntervalMinutes: int('RETENTION_INTERVAL_MINUTES', env.RETENTION_INTERVAL_MINUTES, 60),
+    auditRetentionMonths: int('AUDIT_RETENTION_MONTHS', env.AUDIT_RETENTION_MONTHS, 0),
     seed: bool(env.SEED, true),
     demo: bool(env.DEMO, env.NODE_ENV !== 'production'),
     demoNgoPort: int('DEMO_NGO_PORT', env.DEMO_NGO_PORT, port === 0 ? 0 : port + 1),

@@ -102,7 +102,8 @@ export const RetentionReport = Type.Object({
     cutoff: Type.String({ description: 'polls and consultations closed before this, and submissions rejected before this, lost their raw rows' }),
     ...RetentionCounts
   })),
-  ...RetentionCounts
+  ...RetentionCounts,
+  auditEntries: Type.Integer({ description: 'audit log entries older than AUDIT_RETENTION_MONTHS deleted (0 when it is unset)' })
 })
 
 export const RetentionStatus = Type.Object({

@@ -99,7 +99,7 @@ export async function createServices (db: Database, config: Config, log: Fastify
   const projectFeed = new ProjectFeed(db)
   const webhooks = new Webhooks({ tries: config.webhookTries, baseDelayMs: config.webhookRetryMs, timeoutMs: config.webhookTimeoutMs, log })
   const audit = new AuditLog(db)
-  const retention = new RetentionService(db, { intervalMs: config.retentionIntervalMinutes * 60_000, log, audit })
+  const retention = new RetentionService(db, { intervalMs: config.retentionIntervalMinutes * 60_000, auditMonths: config.auditRetentionMonths, log, audit })
   return {
     db,
     tokens,

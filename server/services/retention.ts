@@ -15,6 +15,8 @@ export interface RetentionCounts {
 
 export interface RetentionReport extends RetentionCounts {
   at: string
+  /** Audit log entries older than AUDIT_RETENTION_MONTHS deleted in this run. */
+  auditEntries: number
   /** Sites with a retention setting, each with what it lost in this run. */
   sites: Array<RetentionCounts & { siteId: string; months: number; cutoff: string }>
 }
@@ -22,6 +24,8 @@ export interface RetentionReport extends RetentionCounts {
 export interface RetentionOptions {
   /** Between runs; 0: no automatic runs (the admin API can still run it). */
   intervalMs: number
+  /** Months the audit log keeps its entries; 0 or unset: kept for ever. */
+  auditMonths?: number
   log: FastifyBaseLogger
   audit: AuditLog
 }
@@ -114,7 +118,7 @@ export class RetentionService {
   }
 
   async #runOnce (now: Date): Promise<RetentionReport> {
-    const report: RetentionReport = { at: now.toISOString(), sites: [], votes: 0, consultationResponses: 0, projectSubmissions: 0 }
+    const report: RetentionReport = { at: now.toISOString(), sites: [], votes: 0, consultationResponses: 0, projectSubmissions: 0, auditEntries: 0 }
     if (this.#closed) return report
     for (const { id, months } of await listRetentionSites(this.#db.kysely)) {
       const cutoff = monthsBefore(now, months).toISOString()
@@ -127,8 +131,23 @@ export class RetentionService {
       this.#o.log.info({ site: id, months, cutoff, ...counts }, 'retention: deleted raw responses (aggregates kept)')
       await this.#o.audit.append({ actor: SYSTEM_ACTOR, action: 'retention.delete', target: { type: 'site', id }, details: { months, ...counts } })
     }
+    report.auditEntries = await this.#audit(now)
     this.lastRun = report
     return report
+  }
+
+  /** Staff names and addresses in old audit entries go too (storage limitation); the pruning itself is an entry. */
+  async #audit (now: Date): Promise<number> {
+    const months = this.#o.auditMonths ?? 0
+    if (months <= 0) return 0
+    const cutoff = monthsBefore(now, months).toISOString()
+    const r = await this.#db.kysely.deleteFrom('audit_log').where('at', '<', cutoff).executeTakeFirst()
+    const deleted = Number(r.numDeletedRows)
+    if (deleted > 0) {
+      this.#o.log.info({ months, cutoff, deleted }, 'retention: deleted old audit log entries')
+      await this.#o.audit.append({ actor: SYSTEM_ACTOR, action: 'retention.audit', target: { type: 'audit', id: null }, details: { months, cutoff, deleted } })
+    }
+    return deleted
   }
 
   async #site (siteId: string, cutoff: string, now: string): Promise<RetentionCounts> {

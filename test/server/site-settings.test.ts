@@ -273,6 +273,35 @@ forEachDb('site settings', env => {
     assert.equal(ok(await adminReq(t.app, 'POST', `/polls/${poll.id}/open`)).status, 'open')
   })
 
+  test('the audit log keeps its entries AUDIT_RETENTION_MONTHS months; unset, for ever', async () => {
+    const storage = await env.storage()
+    const entry = (id: string, at: string) => ({ id, at, actor_id: null, actor_email: 'former.clerk@city.example', action: 'poll.create', target_type: 'poll', target_id: 'p', details: null })
+    const kept = await env.startApp({ retentionIntervalMinutes: 0 }, storage)
+    try {
+      await kept.db.kysely.insertInto('audit_log').values(entry('audit-ancient', monthsAgo(120))).execute()
+      assert.equal(ok(await adminReq(kept.app, 'POST', '/retention/run')).auditEntries, 0)
+      assert.ok(await kept.db.kysely.selectFrom('audit_log').select('id').where('id', '=', 'audit-ancient').executeTakeFirst(), 'unset: nothing goes')
+    } finally {
+      await kept.close()
+    }
+    const pruned = await env.startApp({ retentionIntervalMinutes: 0, auditRetentionMonths: 12 }, storage)
+    try {
+      const k = pruned.db.kysely
+      await k.insertInto('audit_log').values([entry('audit-old', monthsAgo(12, 1)), entry('audit-recent', monthsAgo(11))]).execute()
+      const report = ok(await adminReq(pruned.app, 'POST', '/retention/run'))
+      assert.equal(report.auditEntries, 2, 'the two entries older than 12 months')
+      const left = (await k.selectFrom('audit_log').select('id').where('id', 'in', ['audit-ancient', 'audit-old', 'audit-recent']).execute()).map(r => r.id)
+      assert.deepEqual(left, ['audit-recent'])
+      const note = await k.selectFrom('audit_log').selectAll().where('action', '=', 'retention.audit').executeTakeFirstOrThrow()
+      assert.equal(note.actor_id, 'system')
+      const details = JSON.parse(note.details!)
+      assert.deepEqual([details.months, details.deleted], [12, 2])
+      assert.equal(ok(await adminReq(pruned.app, 'POST', '/retention/run')).auditEntries, 0, 'a second run finds nothing')
+    } finally {
+      await pruned.close()
+    }
+  })
+
   test('retention runs when the server starts', async () => {
     const storage = await env.storage()
     const first = await env.startApp({ retentionIntervalMinutes: 0 }, storage)
