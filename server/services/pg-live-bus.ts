@@ -71,6 +71,8 @@ interface Fetch {
   again: boolean
   last: number
   timer: NodeJS.Timeout | null
+  /** The wait before retrying a failed read; doubles up to reconnectMs.max, back to min after a success. */
+  backoff: number
 }
 interface ThreadState {
   /** The last seq delivered or read from the database (null: not read yet). */
@@ -175,7 +177,7 @@ export class PgLiveBus implements LiveBus {
   #remoteResults (pollId: string, version: number | null, ids: string[]): void {
     if (!this.#local.listensTo(pollId)) return
     let f = this.#fetches.get(pollId)
-    if (!f) this.#fetches.set(pollId, f = { ids: new Set(), read: null, running: false, again: false, last: 0, timer: null })
+    if (!f) this.#fetches.set(pollId, f = { ids: new Set(), read: null, running: false, again: false, last: 0, timer: null, backoff: this.#minBackoff })
     if (version !== null && f.read && f.read.version >= version) {
       // Read already (the rest of a change's voters, in a second payload): only the voters are new.
       if (ids.length > 0) this.#local.publish({ pollId, results: f.read, participantIds: ids })
@@ -198,17 +200,25 @@ export class PgLiveBus implements LiveBus {
     f.last = Date.now()
     const ids = [...f.ids]
     f.ids.clear()
+    let failed = false
     try {
       const results = await this.#o.source.results(pollId)
       if (results && (!f.read || results.version >= f.read.version)) f.read = results
       if (results && !this.#closed) this.#local.publish({ pollId, results, participantIds: ids })
+      f.backoff = this.#minBackoff
     } catch (err) {
-      for (const id of ids) f.ids.add(id) // sent with the next fetch (next notification or reconnect)
+      failed = true
+      for (const id of ids) f.ids.add(id) // sent with the retry
       this.#warn(err, 'live: could not read results another node changed')
     } finally {
       f.running = false
       if (!this.#local.listensTo(pollId)) {
         this.#fetches.delete(pollId)
+      } else if (failed && !f.timer && !this.#closed) {
+        // Read again after a wait (readers would otherwise see stale results until the next vote).
+        f.timer = setTimeout(() => { f.timer = null; void this.#fetch(pollId, f) }, f.backoff)
+        f.backoff = Math.min(this.#o.reconnectMs?.max ?? 5000, f.backoff * 2)
+        f.again = false
       } else if (f.again) {
         f.again = false
         this.#schedule(pollId, f)

@@ -94,9 +94,15 @@ class FakeSource implements LiveSource {
   reads = 0
   /** While set, thread reads fail (a database outage) or wait (a slow one). */
   failing = false
+  /** While set, results reads fail. */
+  failingResults = false
   gate: Promise<void> | null = null
   seq () { return Math.max(this.hidden, this.changes.reduce((m, e) => Math.max(m, e.seq), 0)) }
-  async results (pollId: string) { this.reads++; return this.results_.get(pollId) ?? null }
+  async results (pollId: string) {
+    this.reads++
+    if (this.failingResults) throw new Error('Connection terminated unexpectedly')
+    return this.results_.get(pollId) ?? null
+  }
   async threadSeq () {
     await this.gate
     if (this.failing) throw new Error('Connection terminated unexpectedly')
@@ -314,6 +320,28 @@ test('cluster bus: a failed thread read is retried; nothing is skipped or reorde
   await until(() => seen.length >= 2, 'both after the retry')
   await sleep(30)
   assert.deepEqual(seen, [1, 2])
+  await a.close()
+  await b.close()
+})
+
+test('cluster bus: a failed results read is retried: readers on the other node get the change without another vote', async () => {
+  const { source, a, b } = await startedPair()
+  const onB: number[] = []
+  const idsOnB: string[] = []
+  b.subscribe('p1', e => { onB.push(e.results.version); idsOnB.push(...e.participantIds) })
+  source.results_.set('p1', results(1))
+  source.failingResults = true
+  a.publish({ pollId: 'p1', results: results(1), participantIds: ['voter-1'] })
+  await until(() => source.reads >= 3, 'node B trying again')
+  assert.deepEqual(onB, [], 'nothing while the reads fail')
+  source.failingResults = false
+  await until(() => onB.length > 0, 'the results after a retry')
+  await sleep(100)
+  assert.deepEqual(onB, [1], 'delivered once')
+  assert.deepEqual(idsOnB, ['voter-1'], 'with the voter, for their own "you voted" state')
+  const reads = source.reads
+  await sleep(150)
+  assert.equal(source.reads, reads, 'no reads after the success')
   await a.close()
   await b.close()
 })
