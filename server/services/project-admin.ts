@@ -207,47 +207,49 @@ export class ProjectAdminService {
 
   // ── import ──────────────────────────────────────────────────────────────────────────────────
 
-  /** Valid rows go in (approved, in one transaction); bad rows are reported by number. */
   /**
-   * Valid rows go in at once (approved). A row whose id is an existing project of the site updates
-   * its fields (review state, source and submitter stay), so a city re-imports its GIS export
-   * without doubles; an id of another site's project is refused for that row.
+   * Valid rows go in at once (approved, in one transaction). A row whose id is an existing project
+   * of the site updates its fields (review state, source and submitter stay), so a city re-imports
+   * its GIS export without doubles; an id of another site's project is refused for that row.
    */
   async import (siteId: string, format: 'csv' | 'geojson', body: unknown): Promise<{ imported: number; updated: number; errors: RowError[] }> {
     await this.#assertSite(siteId)
     const { settings } = await this.#settings(siteId)
     const parsed = format === 'csv' ? fromCsv(String(body ?? ''), settings) : fromGeoJson(body, settings)
     const errors = [...parsed.errors]
+    const ids = parsed.projects.flatMap(r => (r.id ? [r.id] : []))
     const at = new Date().toISOString()
-    const existing = new Map((await getProjects(this.#k, parsed.projects.flatMap(r => (r.id ? [r.id] : [])))).map(p => [p.id, p]))
-    const created: Project[] = []
-    const updated: Project[] = []
-    for (const { row, id, project } of parsed.projects) {
-      const old = id ? existing.get(id) : undefined
-      if (old && old.siteId !== siteId) errors.push({ row, message: `id: ${id} is a project of another site` })
-      // CSV has no contact or link column: an update from CSV keeps what staff set there.
-      else if (old) updated.push({ ...old, ...project, ...(format === 'csv' ? { contact: old.contact, link: old.link } : {}), updatedAt: at })
-      else {
-        created.push({
-          id: id ?? newProjectId(), siteId, ...project, review: 'approved', rejectReason: null, source: 'import', submitterEmail: null,
-          participantId: null, idempotencyKey: null, createdAt: at, updatedAt: at, reviewedAt: at
-        })
-      }
+    let counts = { imported: 0, updated: 0 }
+    try {
+      counts = await this.#k.transaction().execute(async (trx: Kysely<DB>) => {
+        // Read under the rows' locks (PostgreSQL): a staff change made meanwhile is not written over.
+        const existing = new Map((await getProjects(trx, ids, this.#db.dialect === 'postgres')).map(p => [p.id, p]))
+        const created: Project[] = []
+        const updated: Project[] = []
+        for (const { row, id, project } of parsed.projects) {
+          const old = id ? existing.get(id) : undefined
+          if (old && old.siteId !== siteId) errors.push({ row, message: `id: ${id} is a project of another site` })
+          // CSV has no contact or link column: an update from CSV keeps what staff set there.
+          else if (old) updated.push({ ...old, ...project, ...(format === 'csv' ? { contact: old.contact, link: old.link } : {}), updatedAt: at })
+          else {
+            created.push({
+              id: id ?? newProjectId(), siteId, ...project, review: 'approved', rejectReason: null, source: 'import', submitterEmail: null,
+              participantId: null, idempotencyKey: null, createdAt: at, updatedAt: at, reviewedAt: at
+            })
+          }
+        }
+        if (created.length + updated.length === 0) return { imported: 0, updated: 0 }
+        await insertProjects(trx, created)
+        for (const p of updated) await updateProject(trx, p)
+        await bumpFeedVersion(trx, siteId, at)
+        return { imported: created.length, updated: updated.length }
+      })
+    } catch (err) {
+      // Another import (or a staff member) created one of these ids meanwhile: nothing went in.
+      if (isUniqueViolation(err)) throw new AppError(409, 'ALREADY_EXISTS', 'A project with one of these ids was created meanwhile; import the file again')
+      throw err
     }
-    if (created.length + updated.length > 0) {
-      try {
-        await this.#k.transaction().execute(async (trx: Kysely<DB>) => {
-          await insertProjects(trx, created)
-          for (const p of updated) await updateProject(trx, p)
-          await bumpFeedVersion(trx, siteId, at)
-        })
-      } catch (err) {
-        // Another import (or a staff edit) created one of these ids meanwhile: nothing went in.
-        if (isUniqueViolation(err)) throw new AppError(409, 'ALREADY_EXISTS', 'A project with one of these ids was created meanwhile; import the file again')
-        throw err
-      }
-      this.#feed.changed(siteId)
-    }
-    return { imported: created.length, updated: updated.length, errors: errors.sort((a, b) => a.row - b.row) }
+    if (counts.imported + counts.updated > 0) this.#feed.changed(siteId)
+    return { ...counts, errors: errors.sort((a, b) => a.row - b.row) }
   }
 }

@@ -124,10 +124,13 @@ export async function getProject (db: Kysely<DB>, id: string, lock = false): Pro
   return row && toProject(row)
 }
 
-/** The projects of these ids that exist (any site), in no particular order. */
-export async function getProjects (db: Kysely<DB>, ids: string[]): Promise<Project[]> {
+/** The projects of these ids that exist (any site), in no particular order; `lock` (PostgreSQL only) as getProject. */
+export async function getProjects (db: Kysely<DB>, ids: string[], lock = false): Promise<Project[]> {
   const out: Project[] = []
-  for (let i = 0; i < ids.length; i += 500) out.push(...(await db.selectFrom('projects').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute()).map(toProject))
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('projects').selectAll().where('id', 'in', ids.slice(i, i + 500)).$if(lock, q => q.forUpdate()).execute()
+    out.push(...rows.map(toProject))
+  }
   return out
 }
 
