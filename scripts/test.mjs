@@ -180,7 +180,8 @@ const steps = [
       !postgresOk
         ? notRun('server (PostgreSQL)', 'PostgreSQL unavailable')
         : serverFiles.length
-          ? suite('server (PostgreSQL)', 'node', ['scripts/pg.mjs', '--', 'node', ...tap(serverFiles)])
+          ? // The SQLite variants ran in the pass before: this one runs the PostgreSQL ones only.
+            suite('server (PostgreSQL)', 'node', ['scripts/pg.mjs', '--', 'node', ...tap(serverFiles)], { env: { ...process.env, TEST_DATABASES: 'postgres' } })
           : notRun('server (PostgreSQL)', 'no test/server/*.test.ts'),
   },
   {

@@ -95,6 +95,9 @@ export interface DbEnv {
 export function forEachDb (title: string, suite: (env: DbEnv) => void): void {
   const kinds: DialectName[] = ['sqlite']
   if (process.env.DATABASE_URL) kinds.push('postgres')
+  // TEST_DATABASES=postgres: npm test's PostgreSQL pass, after a SQLite pass of its own.
+  const only = process.env.TEST_DATABASES?.split(',').filter(Boolean)
+  if (only?.length) kinds.splice(0, kinds.length, ...kinds.filter(k => only.includes(k)))
   for (const kind of kinds) {
     describe(`${title} [${kind}]`, () => {
       const storages: Storage[] = []
