@@ -15,7 +15,8 @@ export const errorResponses = {
 }
 
 /** Ids of sites, polls and options: URL-safe slugs. */
-export const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'lowercase slug' })
+export const SLUG_PATTERN = '^[a-z0-9][a-z0-9_-]{0,63}$'
+export const Slug = Type.String({ pattern: SLUG_PATTERN, description: 'lowercase slug' })
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
 

@@ -1,3 +1,4 @@
+import { SLUG_PATTERN } from '../schemas/common.ts'
 import type { MapSettings } from '../store/projects-repo.ts'
 import { AppError } from './errors.ts'
 import { checkProject, invalidProject, RESERVED_IDS } from './project-rules.ts'
@@ -15,10 +16,12 @@ export const CSV_COLUMNS = ['title', 'category', 'status', 'start', 'end', 'addr
  * id: lowercased, the characters of a slug. Re-importing next week's export then updates the
  * same projects instead of adding them again. None given: null (a new project each time).
  */
+const SLUG = new RegExp(SLUG_PATTERN)
+
 function importId (raw: unknown, seen: Set<string>): string | null {
   if (raw === undefined || raw === null || raw === '') return null
   const id = (typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : typeof raw === 'string' ? raw.trim() : '').toLowerCase()
-  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) throw invalidProject('id', 'id: letters, digits, - and _ only (at most 64)')
+  if (!SLUG.test(id)) throw invalidProject('id', 'id: letters, digits, - and _ only (at most 64)')
   if (RESERVED_IDS.has(id)) throw invalidProject('id', `id: ${id} is reserved (a route of its own)`)
   if (seen.has(id)) throw invalidProject('id', `id: ${id} is on an earlier row of this file`)
   seen.add(id)

@@ -28,9 +28,8 @@ export const messageKey: Record<string, keyof Translation['errors']> = {
   THREAD_NOT_FOUND: 'notFound',
 };
 
-/** English error texts: the other languages carry theirs in their own lazy pack. */
-export const enErrors: Translation['errors'] = {
-  network: 'We could not reach the server. Check your connection and try again.',
+/** English error texts beside the two the core keeps (i18n/en.ts); other languages carry theirs in their own lazy pack. */
+export const enErrors: Omit<Translation['errors'], 'network' | 'server'> = {
   timeout: 'The server took too long to answer. Please try again.',
   notFound: 'This content could not be found. It may have been removed.',
   notOpen: 'This poll is not open yet.',
@@ -42,7 +41,6 @@ export const enErrors: Translation['errors'] = {
   identity: 'Only verified residents can take part. Please sign in on this site first.',
   origin: 'This website is not allowed to use this service.',
   rateLimited: 'Too many attempts. Please wait a moment and try again.',
-  server: 'Something went wrong on our side. Please try again later.',
   bannedWord: 'Your comment contains a word this site does not allow. Please rephrase it.',
   threadClosed: 'Comments are closed.',
   banned: 'You can no longer comment on this site.',
