@@ -6,6 +6,7 @@ import '../../src/widgets/project-map/define.ts';
 import type { CivicProjectMap, CivicProjectSelectEvent } from '../../src/widgets/project-map/civic-project-map.ts';
 import type { CivicProjectSubmitEvent } from '../../src/widgets/project-map/submit-form.ts';
 import type { ProjectCollection } from '../../src/widgets/project-map/project-map.types.ts';
+import { DETAIL_LIMIT, SHAPES_FROM } from '../../src/widgets/project-map/map-features.ts';
 import { adminFetch, testApi, unreachableApi } from './support.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(el: Element, sel: string) => el.shadowRoot!.querySelector<T>(sel);
@@ -22,6 +23,7 @@ beforeEach(() => localStorage.clear());
 
 interface Attrs {
   api?: string;
+  site?: string;
   lang?: string;
   /** Put the widget far below the fold: the map must not load. */
   offscreen?: boolean;
@@ -36,7 +38,7 @@ async function mount(a: Attrs = {}) {
   const el = document.createElement('civic-project-map');
   el.api = a.api ?? testApi();
   el.lang = a.lang ?? 'en';
-  el.setAttribute('site', 'riverton');
+  el.setAttribute('site', a.site ?? 'riverton');
   for (const [k, v] of Object.entries(a.attrs ?? {})) el.setAttribute(k, v);
   box.append(el);
   await waitUntil(() => $(el, '[part=base]') && !$(el, '.skeleton'), 'the widget never left its loading state', { timeout: 4000 });
@@ -310,6 +312,57 @@ describe('civic-project-map', function () {
     await waitUntil(() => $(el, '[part=base]') && !$(el, '.skeleton'), 'never loaded', { timeout: 4000 });
     await el.updateComplete;
     expect(el.getBoundingClientRect().height).to.be.closeTo(32 * rem, 2);
+  });
+
+  it(`past ${DETAIL_LIMIT} lines and areas: dots among the clusters far out, shapes from zoom ${SHAPES_FROM}, and a click beside a line selects it`, async () => {
+    const site = await adminFetch<{ id: string }>('/v1/admin/sites', { method: 'POST', body: JSON.stringify({ name: `Many detours ${Date.now()}`, origins: [location.origin] }) });
+    const [w, s] = [5.06, 52.06];
+    await adminFetch(`/v1/admin/sites/${site.id}/map`, {
+      method: 'PUT',
+      body: JSON.stringify({ bounds: [w, s, 5.18, 52.12], center: [5.12, 52.09], zoom: 13, categories: [{ id: 'detour', label: 'Detours', color: '#e8710a', icon: 'detour' }] }),
+    });
+    // A grid of short detours, one every ~200 m.
+    const features = Array.from({ length: DETAIL_LIMIT + 50 }, (_, i) => {
+      const [x, y] = [w + 0.003 * (i % 40), s + 0.002 * Math.floor(i / 40)];
+      return { type: 'Feature', geometry: { type: 'LineString', coordinates: [[x, y], [x + 0.0015, y], [x + 0.0015, y + 0.001]] }, properties: { title: `Detour ${i}`, category: 'detour', status: 'in_progress', start: '2026-01-01' } };
+    });
+    const imported = await adminFetch<{ imported: number }>(`/v1/admin/projects/import?site=${site.id}`, { method: 'POST', headers: { 'Content-Type': 'application/geo+json' }, body: JSON.stringify({ type: 'FeatureCollection', features }) });
+    expect(imported.imported).to.equal(features.length);
+
+    const el = await mount({ site: site.id });
+    let map = await mapIdle(el);
+    expect(map.getZoom()).to.be.below(SHAPES_FROM);
+    expect(map.queryRenderedFeatures({ layers: ['shapes-line', 'shapes-fill', 'shapes-line-planned'] }).length, 'no outline far out').to.equal(0);
+    expect(map.queryRenderedFeatures({ layers: ['clusters', 'points'] }).length, 'the detours as dots and clusters').to.be.greaterThan(0);
+
+    // Opening one from the list flies in, where it is a line, marked as selected.
+    const i = 45;
+    items(el).find((b) => b.dataset.i === String(i))!.click();
+    await waitUntil(() => !map.isMoving() && map.getZoom() >= SHAPES_FROM, 'the map did not fly in', { timeout: 8000 });
+    map = await mapIdle(el);
+    const line = map.queryRenderedFeatures({ layers: ['shapes-line'] }).find((f) => f.id === i);
+    expect(line, 'the selected detour drawn as a line').to.exist;
+    expect(map.getFeatureState({ source: 'projects-shapes', id: i }).selected).to.equal(true);
+    expect(map.queryRenderedFeatures({ layers: ['points'] }).some((f) => f.id === i), 'its dot gives way to the line').to.equal(false);
+
+    // A click a few pixels beside another line (lines are thin) selects it.
+    $(el, '.details .close')!.click();
+    await el.updateComplete;
+    el.scrollIntoView();
+    map.jumpTo({ zoom: SHAPES_FROM + 1 });
+    map = await mapIdle(el);
+    const rect = map.getCanvas().getBoundingClientRect();
+    const other = map
+      .queryRenderedFeatures({ layers: ['shapes-line'] })
+      .find((f) => {
+        if (f.id === i) return false;
+        const p = map.project((f.geometry as unknown as { coordinates: [number, number][] }).coordinates[0]);
+        return p.x > 20 && p.y > 20 && rect.left + p.x < innerWidth - 40 && rect.top + p.y < innerHeight - 20 && p.x < rect.width - 40;
+      });
+    expect(other, 'another line in view').to.exist;
+    const [a, b] = (other!.geometry as unknown as { coordinates: [number, number][] }).coordinates.map((c) => map.project(c));
+    await sendMouse({ type: 'click', position: [Math.round(rect.left + (a.x + b.x) / 2), Math.round(rect.top + (a.y + b.y) / 2 + 5)] });
+    await waitUntil(() => $(el, `button.item[data-i="${other!.id}"]`)?.getAttribute('aria-current') === 'true', 'a click beside the line did not select it');
   });
 
   it('clusters are buttons named with their count; the map has named controls and a keyboard hint', async () => {

@@ -112,6 +112,7 @@ export class CivicProjectMap extends CivicElement<ProjectMapStrings> {
   /** maplibre and the map view, fetched as soon as the widget nears the viewport (beside the data). */
   #mapModule?: Promise<typeof import('./map-view.ts')>;
   #near?: IntersectionObserver;
+  #isNear = false;
   #categories: Record<string, Category> = {};
   #view?: { center: LngLat; zoom: number };
   #heightSheet = new CSSStyleSheet();
@@ -170,7 +171,7 @@ export class CivicProjectMap extends CivicElement<ProjectMapStrings> {
     this.#map?.resize();
     // Near the viewport: start downloading maplibre now, while the projects load, not after them.
     this.#near ??= new IntersectionObserver(
-      (entries) => entries.some((e) => e.isIntersecting) && (this.#near!.disconnect(), hasWebgl2() && this.#mapView().catch(() => {})),
+      (entries) => entries.some((e) => e.isIntersecting) && (this.#near!.disconnect(), (this.#isNear = true), hasWebgl2() && this.#mapView().catch(() => {})),
       { rootMargin: '200px' },
     );
     this.#near.observe(this);
@@ -215,7 +216,9 @@ export class CivicProjectMap extends CivicElement<ProjectMapStrings> {
     super.updated(changed);
     const area = this.renderRoot.querySelector('.canvas');
     // maplibre is fetched only when the map comes near the viewport (or the resident asks for it).
-    if (area && !this.#observer && this.mapState === 'idle') {
+    // Already near the viewport: the map starts with the content, without waiting a frame for an observer.
+    if (area && this.#isNear && this.isConnected && this.mapState === 'idle') queueMicrotask(() => this.isConnected && this.#startMap());
+    else if (area && !this.#observer && this.mapState === 'idle') {
       this.#observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && this.#startMap(), { rootMargin: '200px' });
       this.#observer.observe(area);
     }
@@ -247,6 +250,7 @@ export class CivicProjectMap extends CivicElement<ProjectMapStrings> {
         zoom: this.#view?.zoom ?? this.zoom ?? settings.zoom,
         fit: this.#view ? undefined : fit,
         categories: settings.categories,
+        data: { index: this.#index!, shown: this.shown },
         locale: this.locale,
         picker: s.picker,
         onSelect: (i) => this.#select(i, false, true),

@@ -1,8 +1,9 @@
 // The only module that imports maplibre-gl: the widget imports this one lazily, when the map comes
 // near the viewport or the resident opens the map, so the list and filters never wait for it.
-import { Map as MapLibre, Marker, NavigationControl, addProtocol, prewarm, type ExpressionSpecification, type GeoJSONSource, type StyleSpecification } from 'maplibre-gl';
+import { Map as MapLibre, Marker, NavigationControl, addProtocol, prewarm, type ExpressionSpecification, type GeoJSONSource, type LayerSpecification, type StyleSpecification } from 'maplibre-gl';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
 import type { ProjectIndex } from './project-filters.ts';
+import { MapFeatures, SHAPES_FROM, type Change, type Feature } from './map-features.ts';
 import type { Bounds, Category, LngLat } from './project-map.types.ts';
 import { loadPack, plural } from '../../core/i18n/index.ts';
 import { mapStrings, type MapStrings } from './i18n/map.ts';
@@ -19,6 +20,8 @@ export interface MapViewOptions {
   /** Fit this area instead of center + zoom. */
   fit?: Bounds;
   categories: Category[];
+  /** The projects shown when the map starts, if already known: they load with the basemap. */
+  data?: { index: ProjectIndex; shown: number[] };
   locale: string;
   /** The name of the submission form's marker (the widget's string). */
   picker: string;
@@ -31,10 +34,11 @@ export interface MapViewOptions {
 }
 
 type GeoJSONSourceData = Parameters<GeoJSONSource['setData']>[0];
-type Feature = { type: 'Feature'; id: number; geometry: unknown; properties: { c: string; s: string } };
 const POINTS = 'projects-points';
 const SHAPES = 'projects-shapes';
-const CLICKABLE = ['points', 'shapes-fill', 'shapes-line'];
+const CLICKABLE = ['points', 'shapes-line', 'shapes-line-planned', 'shapes-fill'];
+/** How near (px) a click or the pointer must come to a project to hit it. */
+const HIT = 7;
 
 let sheet: CSSStyleSheet | undefined;
 /**
@@ -131,6 +135,8 @@ function boundsOf(coordinates: unknown): [number, number, number, number] {
   return b;
 }
 
+const collection = (features: Feature[] = []) => ({ type: 'FeatureCollection', features }) as unknown as GeoJSONSourceData;
+
 /** `['match', ['get', 'c'], 'roadworks', '#b3261e', …, fallback]`: a category's colour. */
 const byCategory = (categories: Category[]): ExpressionSpecification =>
   categories.length
@@ -155,15 +161,15 @@ const byStatus = (planned: number, inProgress: number, completed: number): Expre
 export class MapView {
   readonly map: MapLibre;
   #o: MapViewOptions;
-  #features: Feature[] = [];
-  /** Which features the map has now (1 = shown), to send maplibre only what changed. */
-  #on?: Uint8Array;
-  #isPoint = new Uint8Array(0);
-  #selected?: { source: string; id: number };
+  #data = new MapFeatures();
+  /** The shapes source has its features (with many lines and areas, only once the map zooms in near them). */
+  #shapesSent = false;
+  #selected?: number;
   #clusters = new Map<number, Marker>();
   #picker?: Marker;
 
   static async create(o: MapViewOptions): Promise<MapView> {
+    performance.mark('civic-map-start'); // for bench/map.ts: maplibre is in, the map starts
     if (!sheet) {
       sheet = new CSSStyleSheet();
       sheet.replaceSync(maplibreCss.replace(DATA_URLS, 'none') + ownCss);
@@ -184,7 +190,7 @@ export class MapView {
     this.#s = s;
     this.map = new MapLibre({
       container: o.container,
-      style,
+      style: this.#withProjects(style, o.data?.index, o.data?.shown),
       center: o.center,
       zoom: o.zoom,
       ...(o.fit ? { bounds: o.fit } : {}),
@@ -202,57 +208,76 @@ export class MapView {
     this.map.getCanvas().setAttribute('aria-describedby', hint.id);
     // 'load' can come in the same frame as the first 'idle': both are listened for before any await.
     this.#loaded = new Promise((resolve, reject) => {
-      this.map.once('load', () => (this.#addLayers(), resolve()));
+      this.map.once('load', () => (this.#sendShapes(), resolve()));
       this.map.once('error', (e) => !this.map.loaded() && reject(e.error));
     });
+    this.#listen();
     this.map.on('idle', () => this.#updateClusters());
+    this.map.on('zoom', () => this.#sendShapes());
     this.map.on('moveend', () => {
       const c = this.map.getCenter();
       o.onMove([c.lng, c.lat], this.map.getZoom());
     });
   }
 
-  #addLayers() {
-    const map = this.map;
+  /**
+   * The projects' sources and layers go into the style itself, with the features shown now, so
+   * maplibre lays out the basemap and the projects in one pass (one round of tiles and frames)
+   * instead of loading the basemap first and the projects after it.
+   */
+  #withProjects(style: StyleSpecification, index?: ProjectIndex, shown?: number[]): StyleSpecification {
     const colour = byCategory(this.#o.categories);
-    const empty = { type: 'FeatureCollection' as const, features: [] };
-    map.addSource(POINTS, { type: 'geojson', data: empty, cluster: true, clusterRadius: 48, clusterMaxZoom: 15 });
-    map.addSource(SHAPES, { type: 'geojson', data: empty });
-    map.addLayer({ id: 'shapes-fill', type: 'fill', source: SHAPES, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': colour, 'fill-opacity': byStatus(0.12, 0.35, 0.08) } });
-    // Status is the outline: dashed while planned, thick while in progress, thin and faded when done.
-    map.addLayer({ id: 'shapes-line', type: 'line', source: SHAPES, filter: ['!=', ['get', 's'], 'planned'], layout: { 'line-cap': 'round' }, paint: { 'line-color': colour, 'line-width': ['case', selected, 8, byStatus(3, 5, 2)], 'line-opacity': byStatus(1, 1, 0.5) } });
-    map.addLayer({ id: 'shapes-line-planned', type: 'line', source: SHAPES, filter: ['==', ['get', 's'], 'planned'], paint: { 'line-color': colour, 'line-width': ['case', selected, 6, 3], 'line-dasharray': [2, 1.5] } });
-    map.addLayer({ id: 'clusters', type: 'circle', source: POINTS, filter: ['has', 'point_count'], paint: { 'circle-color': '#0b5cad', 'circle-opacity': 0.85, 'circle-radius': ['step', ['get', 'point_count'], 16, 10, 20, 100, 26, 1000, 32], 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
-    map.addLayer({
-      id: 'points',
-      type: 'circle',
-      source: POINTS,
-      filter: ['!', ['has', 'point_count']],
-      paint: {
-        'circle-radius': ['case', selected, 11, 8],
-        'circle-color': ['match', ['get', 's'], 'planned', '#fff', colour],
-        'circle-opacity': byStatus(1, 1, 0.45),
-        'circle-stroke-color': ['case', selected, '#1b1f24', ['match', ['get', 's'], 'in_progress', '#1b1f24', colour]],
-        'circle-stroke-width': ['case', selected, 4, byStatus(3, 3, 1)],
+    const first = index && shown ? this.#data.update(index, shown) : undefined;
+    const from = this.#data.many ? SHAPES_FROM : 0;
+    const layers: LayerSpecification[] = [
+      { id: 'shapes-fill', type: 'fill', source: SHAPES, minzoom: from, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': colour, 'fill-opacity': byStatus(0.12, 0.35, 0.08) } },
+      // Status is the outline: dashed while planned, thick while in progress, thin and faded when done.
+      { id: 'shapes-line', type: 'line', source: SHAPES, minzoom: from, filter: ['!=', ['get', 's'], 'planned'], layout: { 'line-cap': 'round' }, paint: { 'line-color': colour, 'line-width': ['case', selected, 8, byStatus(3, 5, 2)], 'line-opacity': byStatus(1, 1, 0.5) } },
+      { id: 'shapes-line-planned', type: 'line', source: SHAPES, minzoom: from, filter: ['==', ['get', 's'], 'planned'], paint: { 'line-color': colour, 'line-width': ['case', selected, 6, 3], 'line-dasharray': [2, 1.5] } },
+      { id: 'clusters', type: 'circle', source: POINTS, filter: ['has', 'point_count'], paint: { 'circle-color': '#0b5cad', 'circle-opacity': 0.85, 'circle-radius': ['step', ['get', 'point_count'], 16, 10, 20, 100, 26, 1000, 32], 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
+      {
+        id: 'points',
+        type: 'circle',
+        source: POINTS,
+        // A line or area's dot (g) gives way to its shape where shapes are drawn.
+        filter: ['all', ['!', ['has', 'point_count']], ['any', ['!', ['has', 'g']], ['<', ['zoom'], SHAPES_FROM]]],
+        paint: {
+          'circle-radius': ['case', selected, 11, 8],
+          'circle-color': ['match', ['get', 's'], 'planned', '#fff', colour],
+          'circle-opacity': byStatus(1, 1, 0.45),
+          'circle-stroke-color': ['case', selected, '#1b1f24', ['match', ['get', 's'], 'in_progress', '#1b1f24', colour]],
+          'circle-stroke-width': ['case', selected, 4, byStatus(3, 3, 1)],
+        },
       },
-    });
-    map.addLayer({ id: 'shapes-hit', type: 'line', source: SHAPES, paint: { 'line-width': 14, 'line-opacity': 0 } });
-    for (const layer of [...CLICKABLE, 'shapes-hit']) {
-      map.on('click', layer, (e) => {
-        const id = e.features?.[0]?.id;
-        if (typeof id === 'number' && !this.#picker) this.#o.onSelect(id);
-      });
-      map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
-      map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
-    }
-    map.on('click', 'clusters', (e) => {
-      const f = e.features?.[0];
-      if (f) this.#zoomInto(f.properties.cluster_id as number, (f.geometry as unknown as { coordinates: LngLat }).coordinates);
-    });
+    ];
+    this.#shapesSent = !from && !!first;
+    return {
+      ...style,
+      sources: {
+        ...style.sources,
+        [POINTS]: { type: 'geojson', data: collection(first?.points.add), cluster: true, clusterRadius: 48, clusterMaxZoom: 15 },
+        // Many lines and areas wait until the map zooms in near them (#sendShapes).
+        [SHAPES]: { type: 'geojson', data: collection(from ? [] : first?.shapes.add) },
+      },
+      layers: [...style.layers, ...layers],
+    };
+  }
+
+  #listen() {
+    const map = this.map;
+    // A line is hard to hit: a click or hover counts within a few pixels of a project.
+    const near = (p: { x: number; y: number }) =>
+      map.queryRenderedFeatures([[p.x - HIT, p.y - HIT], [p.x + HIT, p.y + HIT]], { layers: CLICKABLE }).find((f) => typeof f.id === 'number');
+    map.on('mousemove', (e) => (map.getCanvas().style.cursor = near(e.point) ? 'pointer' : ''));
     map.on('click', (e) => {
-      if (!this.#picker) return;
-      this.#picker.setLngLat(e.lngLat);
-      this.#o.onPick([e.lngLat.lng, e.lngLat.lat]);
+      if (this.#picker) {
+        this.#picker.setLngLat(e.lngLat);
+        return this.#o.onPick([e.lngLat.lng, e.lngLat.lat]);
+      }
+      const cluster = map.queryRenderedFeatures(e.point, { layers: ['clusters'] })[0];
+      if (cluster) return this.#zoomInto(cluster.properties.cluster_id as number, (cluster.geometry as unknown as { coordinates: LngLat }).coordinates);
+      const hit = near(e.point);
+      if (hit) this.#o.onSelect(hit.id as number);
     });
   }
 
@@ -263,45 +288,42 @@ export class MapView {
    */
   show(index: ProjectIndex, shown: number[]) {
     performance.mark('civic-map-show');
-    const n = index.features.length;
-    if (this.#features.length !== n || this.#features[0]?.geometry !== index.features[0]?.geometry) {
-      this.#features = index.features.map((f, i) => ({ type: 'Feature', id: i, geometry: f.geometry, properties: { c: f.properties.category, s: f.properties.status } }));
-      this.#isPoint = Uint8Array.from(index.features, (f) => +(f.geometry.type === 'Point'));
-      this.#on = undefined;
-    }
-    const next = new Uint8Array(n);
-    for (const i of shown) next[i] = 1;
-    const was = this.#on;
-    this.#on = next;
-    // [points, shapes] × [to add, to remove]
-    const add: [Feature[], Feature[]] = [[], []];
-    const remove: [number[], number[]] = [[], []];
-    const isPoint = this.#isPoint;
-    const features = this.#features;
-    for (let i = 0; i < n; i++) {
-      if (was && was[i] === next[i]) continue;
-      if (next[i]) add[isPoint[i] ? 0 : 1].push(features[i]);
-      else if (was) remove[isPoint[i] ? 0 : 1].push(i);
-    }
+    const many = this.#data.many;
+    const { full, points, shapes } = this.#data.update(index, shown);
     performance.mark('civic-map-diffed');
-    [POINTS, SHAPES].forEach((id, k) => {
-      const source = this.map.getSource(id) as GeoJSONSource;
-      if (!was) source.setData({ type: 'FeatureCollection', features: add[k] } as unknown as GeoJSONSourceData);
-      else if (add[k].length || remove[k].length) source.updateData({ add: add[k], remove: remove[k] } as unknown as Parameters<GeoJSONSource['updateData']>[0]);
-    });
+    if (this.#data.many !== many)
+      for (const id of ['shapes-fill', 'shapes-line', 'shapes-line-planned']) this.map.setLayerZoomRange(id, this.#data.many ? SHAPES_FROM : 0, 24);
+    if (full) this.#shapesSent = false;
+    this.#send(POINTS, full, points);
+    if (this.#shapesSent) this.#send(SHAPES, full, shapes);
+    else this.#sendShapes();
     // For bench/map.ts: our diff, then maplibre taking the data (it serialises it for its worker).
     performance.measure('civic-map-diff', 'civic-map-show', 'civic-map-diffed');
     performance.measure('civic-map-hand-over', 'civic-map-diffed');
   }
 
+  #send(id: string, full: boolean, change: Change) {
+    const source = this.map.getSource(id) as GeoJSONSource;
+    if (full) source.setData(collection(change.add));
+    else if (change.add.length || change.remove.length) source.updateData(change as unknown as Parameters<GeoJSONSource['updateData']>[0]);
+  }
+
+  /** Gives the shapes source its features once they can be seen (at once, unless there are many). */
+  #sendShapes() {
+    if (this.#shapesSent || (this.#data.many && this.map.getZoom() < SHAPES_FROM - 0.5)) return;
+    this.#shapesSent = true;
+    (this.map.getSource(SHAPES) as GeoJSONSource).setData(collection(this.#data.shownShapes()));
+  }
+
   /** Highlights a project and, with `fly`, brings it into view. */
   select(index: ProjectIndex, i: number | undefined, fly: boolean) {
-    if (this.#selected) this.map.setFeatureState(this.#selected, { selected: false });
-    this.#selected = undefined;
+    // Both sources: a line or area may also be a dot among the points.
+    const mark = (id: number, selected: boolean) => [POINTS, SHAPES].forEach((source) => this.map.setFeatureState({ source, id }, { selected }));
+    if (this.#selected !== undefined) mark(this.#selected, false);
+    this.#selected = i;
     if (i === undefined) return;
+    mark(i, true);
     const g = index.features[i].geometry;
-    this.#selected = { source: g.type === 'Point' ? POINTS : SHAPES, id: i };
-    this.map.setFeatureState(this.#selected, { selected: true });
     if (!fly) return;
     if (g.type === 'Point') this.map.flyTo({ center: g.coordinates as LngLat, zoom: Math.max(this.map.getZoom(), 16) });
     else this.map.fitBounds(boundsOf(g.coordinates), { padding: 40, maxZoom: 17 });
@@ -345,7 +367,11 @@ export class MapView {
    * still visible, so a selected project or the form's marker never hides behind the panel.
    */
   pad(px: number, rtl: boolean) {
-    this.map.setPadding({ top: 0, bottom: 0, left: rtl ? px : 0, right: rtl ? 0 : px });
+    const left = rtl ? px : 0;
+    const right = rtl ? 0 : px;
+    const now = this.map.getPadding();
+    // An unchanged padding would still cost a whole frame (a second one right after the map loads).
+    if (now.left !== left || now.right !== right || now.top || now.bottom) this.map.setPadding({ top: 0, bottom: 0, left, right });
   }
 
   /** The submission form's draggable marker; undefined removes it. */
