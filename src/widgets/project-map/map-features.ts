@@ -37,13 +37,12 @@ export class MapFeatures {
   #isPoint = new Uint8Array(0);
   /** Which features the map has now (1 = shown), to send maplibre only what changed. */
   #on?: Uint8Array;
-  #geometry0?: unknown;
   /** Many lines and areas: they are drawn from SHAPES_FROM, and as dots farther out. */
   many = false;
 
   update(index: ProjectIndex, shown: number[]): Update {
     const n = index.features.length;
-    if (this.#features.length !== n || this.#geometry0 !== index.features[0]?.geometry) this.#build(index);
+    if (this.#features.length !== n || this.#features[0]?.geometry !== index.features[0]?.geometry) this.#build(index);
     const next = new Uint8Array(n);
     for (const i of shown) next[i] = 1;
     const was = this.#on;
@@ -76,7 +75,6 @@ export class MapFeatures {
 
   #build(index: ProjectIndex) {
     const fs = index.features;
-    this.#geometry0 = fs[0]?.geometry;
     this.#features = fs.map((f, i) => ({ type: 'Feature', id: i, geometry: f.geometry, properties: { c: f.properties.category, s: f.properties.status } }));
     this.#isPoint = Uint8Array.from(fs, (f) => +(f.geometry.type === 'Point'));
     this.many = fs.length - this.#isPoint.reduce((a, b) => a + b, 0) > DETAIL_LIMIT;

@@ -36,7 +36,8 @@ export interface MapViewOptions {
 type GeoJSONSourceData = Parameters<GeoJSONSource['setData']>[0];
 const POINTS = 'projects-points';
 const SHAPES = 'projects-shapes';
-const CLICKABLE = ['points', 'shapes-line', 'shapes-line-planned', 'shapes-fill'];
+const SHAPE_LAYERS = ['shapes-fill', 'shapes-line', 'shapes-line-planned'];
+const CLICKABLE = ['points', ...SHAPE_LAYERS];
 /** How near (px) a click or the pointer must come to a project to hit it. */
 const HIT = 7;
 
@@ -190,7 +191,7 @@ export class MapView {
     this.#s = s;
     this.map = new MapLibre({
       container: o.container,
-      style: this.#withProjects(style, o.data?.index, o.data?.shown),
+      style: this.#withProjects(style, o.data),
       center: o.center,
       zoom: o.zoom,
       ...(o.fit ? { bounds: o.fit } : {}),
@@ -225,9 +226,9 @@ export class MapView {
    * maplibre lays out the basemap and the projects in one pass (one round of tiles and frames)
    * instead of loading the basemap first and the projects after it.
    */
-  #withProjects(style: StyleSpecification, index?: ProjectIndex, shown?: number[]): StyleSpecification {
+  #withProjects(style: StyleSpecification, data: MapViewOptions['data']): StyleSpecification {
     const colour = byCategory(this.#o.categories);
-    const first = index && shown ? this.#data.update(index, shown) : undefined;
+    const first = data && this.#data.update(data.index, data.shown);
     const from = this.#data.many ? SHAPES_FROM : 0;
     const layers: LayerSpecification[] = [
       { id: 'shapes-fill', type: 'fill', source: SHAPES, minzoom: from, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': colour, 'fill-opacity': byStatus(0.12, 0.35, 0.08) } },
@@ -292,7 +293,7 @@ export class MapView {
     const { full, points, shapes } = this.#data.update(index, shown);
     performance.mark('civic-map-diffed');
     if (this.#data.many !== many)
-      for (const id of ['shapes-fill', 'shapes-line', 'shapes-line-planned']) this.map.setLayerZoomRange(id, this.#data.many ? SHAPES_FROM : 0, 24);
+      for (const id of SHAPE_LAYERS) this.map.setLayerZoomRange(id, this.#data.many ? SHAPES_FROM : 0, 24);
     if (full) this.#shapesSent = false;
     this.#send(POINTS, full, points);
     if (this.#shapesSent) this.#send(SHAPES, full, shapes);
