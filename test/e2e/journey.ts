@@ -55,6 +55,20 @@ export async function pageIn(context: BrowserContext): Promise<{ page: Page; err
 export const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Retries an assertion until it holds or `timeout` ms have passed, then throws its last failure. */
+/**
+ * Clicks "Show more" until `items` counts `total`. The comment thread draws a page in steps, so the
+ * count can grow before the clicked page arrives, and the button can go while it is clicked (the last
+ * page came in): both are fine, the count decides.
+ */
+export async function showAll(more: Locator, items: Locator, total: number): Promise<void> {
+  for (let round = 0; round < 40 && (await items.count()) < total; round++) {
+    const before = await items.count();
+    if (await more.isVisible()) await more.click({ timeout: 3_000 }).catch(() => {});
+    await eventually(async () => assert.ok((await items.count()) > before, 'Show more showed nothing more'));
+  }
+  assert.equal(await items.count(), total);
+}
+
 export async function eventually(check: () => Promise<void> | void, timeout = UI_TIMEOUT): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
