@@ -13,11 +13,15 @@ export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'se
 /** Vite names chunks `name-<hash>.js`: such a file never changes, so it may be cached for a year. */
 const HASHED = /-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/
 
+/** The file a response stands for: `x.js` also when its build-time copy `x.js.br` or `x.js.gz` is sent. */
+const logicalPath = (file: string) => path.resolve(file).replace(/\.(br|gz)$/, '')
+const logicalName = (file: string) => path.basename(logicalPath(file))
+
 function cdnHeaders (reply: FastifyReply, file: string) {
   // Public scripts imported cross-origin as modules: any page may load them.
   reply.header('access-control-allow-origin', '*')
   reply.header('cross-origin-resource-policy', 'cross-origin')
-  const name = path.basename(file)
+  const name = logicalName(file)
   reply.header('cache-control', name !== 'civic.js' && HASHED.test(name)
     ? 'public, max-age=31536000, immutable'
     : 'public, max-age=300')
@@ -43,6 +47,7 @@ export async function staticFiles (app: FastifyInstance, opts: { config: Config 
       root: cdnDir,
       prefix: '/cdn/',
       cacheControl: false,
+      preCompressed: true,
       decorateReply: false,
       setHeaders: cdnHeaders
     })
@@ -51,10 +56,11 @@ export async function staticFiles (app: FastifyInstance, opts: { config: Config 
     root: roots,
     prefix: '/',
     cacheControl: false,
+    preCompressed: true,
     setHeaders: (reply, file) => {
-      if (path.resolve(file).startsWith(cdnRoot)) return cdnHeaders(reply, file)
+      if (logicalPath(file).startsWith(cdnRoot)) return cdnHeaders(reply, file)
       reply.header('cache-control', 'no-cache')
-      if (path.resolve(file) === path.join(demoDir, 'strict.html')) reply.header('content-security-policy', STRICT_CSP)
+      if (logicalPath(file) === path.join(demoDir, 'strict.html')) reply.header('content-security-policy', STRICT_CSP)
     }
   })
 }
@@ -84,12 +90,13 @@ async function adminFiles (app: FastifyInstance, config: Config) {
     root: config.adminDir,
     prefix: '/admin/',
     cacheControl: false,
+    preCompressed: true,
     decorateReply: false,
     setHeaders: (reply, file) => {
       reply.header('content-security-policy', CONSOLE_CSP)
       reply.header('x-content-type-options', 'nosniff')
       reply.header('referrer-policy', 'same-origin')
-      reply.header('cache-control', HASHED.test(path.basename(file)) ? 'public, max-age=31536000, immutable' : 'no-cache')
+      reply.header('cache-control', HASHED.test(logicalName(file)) ? 'public, max-age=31536000, immutable' : 'no-cache')
     }
   })
 }

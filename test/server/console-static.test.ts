@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,6 +17,10 @@ fs.writeFileSync(path.join(adminDir, 'index.html'), '<!doctype html><title>Conso
 fs.writeFileSync(path.join(adminDir, 'admin.js'), 'export const admin = 1\n')
 fs.writeFileSync(path.join(adminDir, 'chunks', 'fr-Df65XJXn.js'), 'export const fr = 1\n')
 fs.writeFileSync(path.join(cdnDir, 'civic.js'), 'export const loader = 1\n')
+// A chunk worth compressing, with the copies `npm run build` makes beside it.
+const tableChunk = `export const columns = ${JSON.stringify(Array.from({ length: 200 }, (_, i) => `column ${i}`))}\n`
+fs.writeFileSync(path.join(adminDir, 'chunks', 'table-Q2w3E4r5.js'), tableChunk)
+execFileSync(process.execPath, [path.join(import.meta.dirname, '../../scripts/precompress.mjs'), adminDir])
 after(() => fs.rmSync(root, { recursive: true, force: true }))
 
 forEachDb('staff console files', env => {
@@ -46,6 +51,12 @@ forEachDb('staff console files', env => {
     const chunk = await t.app.inject({ method: 'GET', url: '/admin/chunks/fr-Df65XJXn.js' })
     assert.equal(chunk.headers['cache-control'], 'public, max-age=31536000, immutable')
     assert.equal(chunk.headers['content-security-policy'], CONSOLE_CSP)
+    // Its build-time brotli copy keeps the headers of the file it stands for.
+    const packed = await t.app.inject({ method: 'GET', url: '/admin/chunks/table-Q2w3E4r5.js', headers: { 'accept-encoding': 'br' } })
+    assert.equal(packed.headers['content-encoding'], 'br')
+    assert.equal(packed.headers['cache-control'], 'public, max-age=31536000, immutable')
+    assert.equal(packed.headers['content-security-policy'], CONSOLE_CSP)
+    assert.match(String(packed.headers['content-type']), /javascript/)
   })
 
   test('the widget bundle does not serve the console', async () => {

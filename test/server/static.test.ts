@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { execFileSync } from 'node:child_process'
 import { Writable } from 'node:stream'
+import zlib from 'node:zlib'
 import { after, before, test } from 'node:test'
 import Fastify from 'fastify'
 import { ngoFiles, STRICT_CSP } from '../../server/plugins/static-files.ts'
@@ -22,6 +24,10 @@ write(path.join(cdnDir, 'civic-poll-Bx7dK2pQ.js'), 'export const poll = 1\n')
 write(path.join(demoDir, 'index.html'), '<!doctype html><title>Riverton</title>')
 write(path.join(demoDir, 'strict.html'), '<!doctype html><title>Strict</title>')
 write(path.join(demoDir, 'ngo', 'index.html'), '<!doctype html><title>NGO</title>')
+// A chunk big enough to be worth compressing, with the copies `npm run build` makes beside it.
+const mapChunk = `export const layers = ${JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ id: `layer-${i}`, type: 'line' })))}\n`
+write(path.join(cdnDir, 'chunks', 'map-view-CYilv90i.js'), mapChunk)
+execFileSync(process.execPath, [path.join(import.meta.dirname, '../../scripts/precompress.mjs'), cdnDir])
 after(() => fs.rmSync(root, { recursive: true, force: true }))
 
 forEachDb('static files', env => {
@@ -49,6 +55,30 @@ forEachDb('static files', env => {
     }
     assertError(await t.app.inject({ method: 'GET', url: '/cdn/missing-Aa11Bb22.js' }), 404, 'NOT_FOUND')
     assertError(await t.app.inject({ method: 'GET', url: '/cdn/../demo/index.html' }), 404, 'NOT_FOUND')
+  })
+
+  test('build-time brotli and gzip copies go to browsers that accept them, with the headers of the file they stand for', async () => {
+    assert.ok(fs.existsSync(path.join(cdnDir, 'chunks', 'map-view-CYilv90i.js.br')))
+    assert.ok(!fs.existsSync(path.join(cdnDir, 'civic.js.br')), 'a file under 1 KiB has no copy')
+    const decode = { br: zlib.brotliDecompressSync, gzip: zlib.gunzipSync }
+    for (const [accept, encoding] of [['gzip, deflate, br', 'br'], ['gzip, deflate', 'gzip'], ['', undefined]] as const) {
+      for (const url of ['/cdn/chunks/map-view-CYilv90i.js', '/chunks/map-view-CYilv90i.js']) {
+        const res = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': accept } })
+        const what = `${url} with accept-encoding "${accept}"`
+        assert.equal(res.statusCode, 200, what)
+        assert.equal(res.headers['content-encoding'], encoding, what)
+        assert.match(String(res.headers.vary), /accept-encoding/i, what)
+        assert.match(String(res.headers['content-type']), /javascript/, what)
+        assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable', what)
+        assert.equal(res.headers['access-control-allow-origin'], '*', what)
+        assert.equal((encoding ? decode[encoding](res.rawPayload) : res.rawPayload).toString(), mapChunk, what)
+        if (encoding) assert.ok(res.rawPayload.length * 5 < mapChunk.length, `${what}: ${res.rawPayload.length} of ${mapChunk.length} bytes`)
+      }
+    }
+    const loader = await t.app.inject({ method: 'GET', url: '/civic.js', headers: { 'accept-encoding': 'br' } })
+    assert.equal(loader.headers['content-encoding'], undefined)
+    assert.equal(loader.headers['cache-control'], 'public, max-age=300')
+    assert.equal(loader.body, 'export const loader = 1\n')
   })
 
   test('the demo site at /, strict.html with its CSP', async () => {
