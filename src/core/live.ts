@@ -1,6 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 const FALLBACK_POLL_MS = 15_000;
+/**
+ * Streams open per backend on this page. Over HTTP/1.1 a browser keeps at most six connections per
+ * host and a stream holds one for good: past four, a widget polls, so requests (a vote) still go.
+ */
+const MAX_STREAMS = 4;
+const streams = new Map<string, number>();
+const count = (origin: string, by: number) => streams.set(origin, (streams.get(origin) ?? 0) + by);
 
 /**
  * Live updates over Server-Sent Events. EventSource reconnects by itself and resumes with
@@ -8,6 +15,7 @@ const FALLBACK_POLL_MS = 15_000;
  */
 export class LiveUpdates<T> implements ReactiveController {
   #source?: EventSource;
+  #origin = '';
   #timer?: ReturnType<typeof setInterval>;
   #url?: string;
   readonly #onData: (data: T, event: string) => void;
@@ -27,7 +35,9 @@ export class LiveUpdates<T> implements ReactiveController {
     this.#stop();
     this.#url = url;
     if (!url) return;
-    if (!globalThis.EventSource) return this.#fallback();
+    const origin = new URL(url, location.href).origin;
+    if (!globalThis.EventSource || (streams.get(origin) ?? 0) >= MAX_STREAMS) return this.#fallback();
+    count((this.#origin = origin), 1);
     const es = (this.#source = new EventSource(url));
     for (const name of this.#events)
       es.addEventListener(name, (e) => {
@@ -42,14 +52,20 @@ export class LiveUpdates<T> implements ReactiveController {
   }
 
   #fallback() {
-    this.#source?.close();
+    this.#close();
     this.#timer ??= setInterval(() => this.#poll(), FALLBACK_POLL_MS);
   }
 
-  #stop() {
+  #close() {
+    if (this.#source) count(this.#origin, -1);
     this.#source?.close();
+    this.#source = undefined;
+  }
+
+  #stop() {
+    this.#close();
     clearInterval(this.#timer);
-    this.#source = this.#timer = undefined;
+    this.#timer = undefined;
   }
 
   hostConnected() {

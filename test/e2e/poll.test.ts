@@ -721,3 +721,37 @@ test('backend down at page load: a localized error with a retry, no uncaught err
   const { unexpected } = splitExpected(errors, refused);
   assert.deepEqual(unexpected, []);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Many live widgets on one page
+
+test('eight live polls on one page over HTTP/1.1: four stream, the rest poll, and a vote still goes through', { timeout: TEST_TIMEOUT }, async (t) => {
+  const server = await serverFor(t);
+  const context = await contextFor(t);
+  const { page, errors } = await pageIn(context);
+  const url = `${server.url}/e2e/eight-polls.html`;
+  await page.route(url, (route) => route.fulfill({
+    status: 200,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    body: `<!doctype html><html lang="en"><head><title>Budget survey</title><script type="module" src="/civic.js"></script></head>
+      <body><main><h1>Budget survey</h1>${'<civic-poll poll="bike-lanes"></civic-poll>'.repeat(8)}</main></body></html>`,
+  }));
+  const streams: string[] = [];
+  page.on('request', (r) => r.resourceType() === 'eventsource' && streams.push(r.url()));
+  await page.goto(url);
+  const polls = bikePoll(page);
+  for (let i = 0; i < 8; i++) await appears(polls.nth(i).locator('[part=results]'), `poll ${i + 1} showed no results`, errors);
+  // A browser keeps six connections per HTTP/1.1 host: eight streams would have held them all.
+  assert.equal(streams.length, 4, `live streams opened: ${streams.join(', ')}`);
+
+  const last = polls.nth(7);
+  await last.getByRole('radio', { name: 'No', exact: true }).check();
+  const answer = nextVote(page, 'bike-lanes');
+  await last.locator('[part=submit]').click();
+  assert.equal((await answer).status(), 200);
+  await appears(last.locator('.thanks'), 'the vote on the eighth poll was not thanked', errors);
+  assert.equal(await resultsFooter(last), '6 people voted · Results update live.');
+  // A streaming copy hears of the vote at once.
+  await eventually(async () => assert.equal(await resultsFooter(polls.first()), '6 people voted · Results update live.'));
+  assert.deepEqual(errors, []);
+});
