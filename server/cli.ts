@@ -50,7 +50,7 @@ async function main (argv: string[]): Promise<number> {
   const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, poolSize: 2 })
   try {
     await migrateToLatest(db, config.databaseSchema)
-    const accounts = new AccountService(db, new SessionService(db), new LoginLimiter())
+    const accounts = new AccountService(db, new SessionService(db), new LoginLimiter(db.kysely))
     if (command === 'create-admin') {
       const password = await readPassword(values['password-stdin'] === true)
       const user = await accounts.create({ email: values.email, name: values.name!, role, password })

@@ -44,17 +44,17 @@ export class AccountService {
   async login (emailIn: string, password: string, ip: string): Promise<{ user: User; token: string; csrfToken: string }> {
     const email = normaliseEmail(emailIn)
     const keys = [`email:${email}`, `ip:${ip}`]
-    const wait = this.#limiter.retryAfter(keys)
+    const wait = await this.#limiter.retryAfter(keys)
     if (wait > 0) {
       throw new AppError(429, 'TOO_MANY_ATTEMPTS', 'Too many failed sign-ins; try again later', { retryAfter: wait }, { 'retry-after': String(wait) })
     }
     const user = await findUserByEmail(this.#db.kysely, email)
     const ok = await verifyPassword(password, user?.passwordHash ?? await dummyHash())
     if (!user || !ok) {
-      this.#limiter.fail(keys)
+      await this.#limiter.fail(keys)
       throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong email or password')
     }
-    this.#limiter.clear(keys[0]!)
+    await this.#limiter.clear(keys[0]!)
     const at = new Date().toISOString()
     await updateUser(this.#db.kysely, user.id, { lastLoginAt: at }, at)
     const { token, csrfToken } = await this.#sessions.create(user.id)

@@ -71,7 +71,7 @@ export async function createServices (db: Database, config: Config, log: Fastify
     log.warn({ adminToken: admin.token }, 'ADMIN_TOKEN was not set: generated an admin token and stored it in the database; keep it safe')
   }
   const sessions = new SessionService(db)
-  const accounts = new AccountService(db, sessions, new LoginLimiter())
+  const accounts = new AccountService(db, sessions, new LoginLimiter(db.kysely))
   const setupToken = await accounts.issueSetupToken()
   if (setupToken) {
     // Only while nobody can sign in: the link creates the first admin, then is void.

@@ -1,51 +1,50 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../store/schema.ts'
+import { addFailures, clearFailures, pruneFailures, recentFailures } from '../store/sign-in-failures-repo.ts'
+
 /**
  * Brute-force brake for sign-in: after `maxFailures` failed attempts within `windowMs` for one
- * email or one IP, further attempts are refused until the oldest failure ages out.
- * In memory, per process: behind several processes an attacker gets `maxFailures` per process
- * (a shared store can implement the same three methods later).
+ * email or one IP, further attempts are refused until the oldest failure ages out. The failures
+ * are in the database, so behind several nodes an attacker meets one limit, not one per node.
  */
 export class LoginLimiter {
-  readonly #failures = new Map<string, number[]>()
+  readonly #db: Kysely<DB>
   readonly #max: number
   readonly #windowMs: number
   readonly #now: () => number
-  #lastSweep: number
+  #lastPrune: number
 
-  constructor (opts: { maxFailures?: number; windowMs?: number; now?: () => number } = {}) {
+  constructor (db: Kysely<DB>, opts: { maxFailures?: number; windowMs?: number; now?: () => number } = {}) {
+    this.#db = db
     this.#max = opts.maxFailures ?? 5
     this.#windowMs = opts.windowMs ?? 15 * 60_000
     this.#now = opts.now ?? Date.now
-    this.#lastSweep = this.#now()
+    this.#lastPrune = this.#now()
   }
 
   /** Seconds to wait when any of `keys` is locked, else 0. */
-  retryAfter (keys: string[]): number {
+  async retryAfter (keys: string[]): Promise<number> {
     const now = this.#now()
+    // Like sessions, old rows go on the next attempt (each attempt passes here).
+    if (now - this.#lastPrune > this.#windowMs) {
+      this.#lastPrune = now
+      await pruneFailures(this.#db, now - this.#windowMs)
+    }
+    const failures = await recentFailures(this.#db, keys, now - this.#windowMs)
     let wait = 0
     for (const key of keys) {
-      const recent = this.#recent(key, now)
-      if (recent.length >= this.#max) wait = Math.max(wait, recent[recent.length - this.#max]! + this.#windowMs - now)
+      const times = failures.filter(f => f.key === key).map(f => f.at)
+      if (times.length >= this.#max) wait = Math.max(wait, times[times.length - this.#max]! + this.#windowMs - now)
     }
     return wait > 0 ? Math.max(1, Math.ceil(wait / 1000)) : 0
   }
 
-  fail (keys: string[]): void {
-    const now = this.#now()
-    if (now - this.#lastSweep > this.#windowMs) this.#sweep(now)
-    for (const key of keys) this.#failures.set(key, [...this.#recent(key, now), now])
+  async fail (keys: string[]): Promise<void> {
+    await addFailures(this.#db, keys, this.#now())
   }
 
   /** A successful sign-in forgets that email's failures (not the IP's). */
-  clear (key: string): void {
-    this.#failures.delete(key)
-  }
-
-  #recent (key: string, now: number): number[] {
-    return (this.#failures.get(key) ?? []).filter(t => now - t < this.#windowMs).slice(-this.#max)
-  }
-
-  #sweep (now: number): void {
-    this.#lastSweep = now
-    for (const [key, times] of this.#failures) if (times.every(t => now - t >= this.#windowMs)) this.#failures.delete(key)
+  async clear (key: string): Promise<void> {
+    await clearFailures(this.#db, key)
   }
 }

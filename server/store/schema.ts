@@ -294,6 +294,13 @@ export interface RateBucketsTable {
   per_ms: number
 }
 
+export interface SignInFailuresTable {
+  /** `email:<normalised email>` or `ip:<address>`. */
+  key: string
+  /** Epoch milliseconds. */
+  at: number
+}
+
 export interface AuditLogTable {
   id: string
   at: string
@@ -327,4 +334,5 @@ export interface DB {
   sessions: SessionsTable
   audit_log: AuditLogTable
   rate_buckets: RateBucketsTable
+  sign_in_failures: SignInFailuresTable
 }

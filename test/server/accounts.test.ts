@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { ensureDemoUsers } from '../../server/seed-accounts.ts'
+import { LoginLimiter } from '../../server/services/login-limiter.ts'
 import { admin, forEachDb } from './helpers/harness.ts'
 import type { TestApp } from './helpers/harness.ts'
 import { assertError, ok } from './helpers/api.ts'
@@ -109,6 +110,36 @@ forEachDb('accounts and sessions', env => {
     const other = await createUser(t.app, 'editor')
     assertError(await login(t.app, other.email, PASSWORD, sprayer), 429, 'TOO_MANY_ATTEMPTS')
     ok(await login(t.app, other.email, PASSWORD, '10.3.0.2'))
+  })
+
+  test('the brake is in the database: failures on one node lock sign-in on another (or after a restart)', async () => {
+    const victim = await createUser(t.app, 'editor')
+    const other = await env.startApp({}, t.storage)
+    try {
+      for (let i = 0; i < 5; i++) assertError(await login(i % 2 ? other.app : t.app, victim.email, `guess-${i}`, `10.4.0.${i}`), 401, 'INVALID_CREDENTIALS')
+      for (const node of [t.app, other.app]) assertError(await login(node, victim.email, PASSWORD, '10.4.1.1'), 429, 'TOO_MANY_ATTEMPTS')
+    } finally {
+      await other.close()
+    }
+  })
+
+  test('failures older than the window leave the database on the next attempt', async () => {
+    let now = 1_000_000
+    const limiter = new LoginLimiter(t.db.kysely, { now: () => now, windowMs: 60_000, maxFailures: 2 })
+    const keys = ['email:window@city.example', 'ip:10.5.0.1']
+    const stored = async () => (await t.db.kysely.selectFrom('sign_in_failures').select('key').where('key', 'in', keys).execute()).length
+    await limiter.fail(keys)
+    now += 10_000
+    await limiter.fail(keys)
+    assert.equal(await limiter.retryAfter([keys[0]!]), 50, 'locked until the first failure is 60 s old')
+    now += 50_000
+    assert.equal(await limiter.retryAfter(keys), 0)
+    assert.equal(await stored(), 4, 'not pruned within the window')
+    now += 1
+    assert.equal(await limiter.retryAfter(keys), 0)
+    assert.equal(await stored(), 2, 'the first failures are gone, the second ones are 50 s old')
+    await limiter.clear(keys[0]!)
+    assert.equal(await stored(), 1, 'a successful sign-in forgets the email, not the IP')
   })
 
   test('users: an admin creates, lists, changes and deletes them; the last admin stays', async () => {
