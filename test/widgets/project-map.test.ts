@@ -345,24 +345,28 @@ describe('civic-project-map', function () {
     expect(map.getFeatureState({ source: 'projects-shapes', id: i }).selected).to.equal(true);
     expect(map.queryRenderedFeatures({ layers: ['points'] }).some((f) => f.id === i), 'its dot gives way to the line').to.equal(false);
 
-    // A click a few pixels beside another line (lines are thin) selects it.
+    // A click a few pixels beside another line (lines are thin) selects it. The spot is on the
+    // canvas (no cluster button over it) and outside any drawn cluster, which takes a click first.
     $(el, '.details .close')!.click();
     await el.updateComplete;
     el.scrollIntoView();
     map.jumpTo({ zoom: SHAPES_FROM + 1 });
     map = await mapIdle(el);
     const rect = map.getCanvas().getBoundingClientRect();
-    const other = map
-      .queryRenderedFeatures({ layers: ['shapes-line'] })
-      .find((f) => {
-        if (f.id === i) return false;
-        const p = map.project((f.geometry as unknown as { coordinates: [number, number][] }).coordinates[0]);
-        return p.x > 20 && p.y > 20 && rect.left + p.x < innerWidth - 40 && rect.top + p.y < innerHeight - 20 && p.x < rect.width - 40;
-      });
-    expect(other, 'another line in view').to.exist;
-    const [a, b] = (other!.geometry as unknown as { coordinates: [number, number][] }).coordinates.map((c) => map.project(c));
-    await sendMouse({ type: 'click', position: [Math.round(rect.left + (a.x + b.x) / 2), Math.round(rect.top + (a.y + b.y) / 2 + 5)] });
-    await waitUntil(() => $(el, `button.item[data-i="${other!.id}"]`)?.getAttribute('aria-current') === 'true', 'a click beside the line did not select it');
+    const spots = map.queryRenderedFeatures({ layers: ['shapes-line'] }).flatMap((f) => {
+      const [a, b] = (f.geometry as unknown as { coordinates: [number, number][] }).coordinates.map((c) => map.project(c));
+      if (f.id === i || !a || !b) return [];
+      const at = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 + 5 };
+      const [x, y] = [Math.round(rect.left + at.x), Math.round(rect.top + at.y)];
+      const clear = x > rect.left + 20 && y > rect.top + 20 && x < rect.right - 40 && y < Math.min(rect.bottom, innerHeight) - 20
+        && el.shadowRoot!.elementFromPoint(x, y) === map.getCanvas()
+        && !map.queryRenderedFeatures([[at.x - 30, at.y - 30], [at.x + 30, at.y + 30]], { layers: ['clusters'] }).length;
+      return clear ? [{ id: f.id, x, y }] : [];
+    });
+    expect(spots.length, 'another line in view, clear of clusters').to.be.greaterThan(0);
+    const other = spots[0]!;
+    await sendMouse({ type: 'click', position: [other.x, other.y] });
+    await waitUntil(() => $(el, `button.item[data-i="${other.id}"]`)?.getAttribute('aria-current') === 'true', 'a click beside the line did not select it');
   });
 
   it('clusters are buttons named with their count; the map has named controls and a keyboard hint', async () => {
