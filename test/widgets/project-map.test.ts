@@ -326,6 +326,10 @@ describe('civic-project-map', function () {
       const [x, y] = [w + 0.003 * (i % 40), s + 0.002 * Math.floor(i / 40)];
       return { type: 'Feature', geometry: { type: 'LineString', coordinates: [[x, y], [x + 0.0015, y], [x + 0.0015, y + 0.001]] }, properties: { title: `Detour ${i}`, category: 'detour', status: 'in_progress', start: '2026-01-01' } };
     });
+    // And two side by side, 15 m apart, north of the grid: their dots would cluster up to zoom 15.
+    const twins: [number, number] = [w + 0.06, s + 0.058];
+    for (const dy of [0, 0.00013])
+      features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: [[twins[0] - 0.001, twins[1] + dy], [twins[0], twins[1] + dy], [twins[0] + 0.001, twins[1] + dy]] }, properties: { title: 'Twin detour', category: 'detour', status: 'in_progress', start: '2026-01-01' } });
     const imported = await adminFetch<{ imported: number }>(`/v1/admin/projects/import?site=${site.id}`, { method: 'POST', headers: { 'Content-Type': 'application/geo+json' }, body: JSON.stringify({ type: 'FeatureCollection', features }) });
     expect(imported.imported).to.equal(features.length);
 
@@ -350,7 +354,15 @@ describe('civic-project-map', function () {
     $(el, '.details .close')!.click();
     await el.updateComplete;
     el.scrollIntoView();
-    map.jumpTo({ zoom: SHAPES_FROM + 1 });
+    // Where lines begin, their dots are no longer clustered beside them (they would count twice).
+    const back = map.getCenter();
+    map.jumpTo({ center: twins, zoom: SHAPES_FROM });
+    map = await mapIdle(el);
+    const c = map.project(twins);
+    const around: [[number, number], [number, number]] = [[c.x - 60, c.y - 60], [c.x + 60, c.y + 60]];
+    expect(new Set(map.queryRenderedFeatures(around, { layers: ['shapes-line'] }).map((f) => f.id)).size, 'the twin detours drawn as lines').to.equal(2);
+    expect(map.queryRenderedFeatures(around, { layers: ['clusters'] }).length, 'no cluster of their dots beside them').to.equal(0);
+    map.jumpTo({ center: back, zoom: SHAPES_FROM + 1 });
     map = await mapIdle(el);
     const rect = map.getCanvas().getBoundingClientRect();
     const spots = map.queryRenderedFeatures({ layers: ['shapes-line'] }).flatMap((f) => {
@@ -365,8 +377,21 @@ describe('civic-project-map', function () {
     });
     expect(spots.length, 'another line in view, clear of clusters').to.be.greaterThan(0);
     const other = spots[0]!;
+    const before = map.getCenter();
     await sendMouse({ type: 'click', position: [other.x, other.y] });
-    await waitUntil(() => $(el, `button.item[data-i="${other.id}"]`)?.getAttribute('aria-current') === 'true', 'a click beside the line did not select it');
+    await waitUntil(() => $(el, `button.item[data-i="${other.id}"]`)?.getAttribute('aria-current') === 'true').catch(() => {
+      const at = el.shadowRoot!.elementFromPoint(other.x, other.y);
+      throw new Error(`a click beside line ${other.id} did not select it: selected ${$(el, 'button.item[aria-current=true]')?.dataset.i}, ` +
+        `under the click ${at?.tagName}.${at?.className}, center ${before} → ${map.getCenter()}, zoom ${map.getZoom()}`);
+    });
+
+    // Searched down to a few dozen, the detours are lines again at every zoom.
+    const search = $<HTMLInputElement>(el, 'input[type=search]')!;
+    search.value = 'Detour 10';
+    search.dispatchEvent(new Event('input'));
+    await el.updateComplete;
+    map.jumpTo({ zoom: SHAPES_FROM - 2 });
+    await waitUntil(() => map.queryRenderedFeatures({ layers: ['shapes-line'] }).length > 0, 'under the limit, no line far out', { timeout: 8000 });
   });
 
   it('clusters are buttons named with their count; the map has named controls and a keyboard hint', async () => {

@@ -40,6 +40,11 @@ const SHAPE_LAYERS = ['shapes-fill', 'shapes-line', 'shapes-line-planned'];
 const CLICKABLE = ['points', ...SHAPE_LAYERS];
 /** How near (px) a click or the pointer must come to a project to hit it. */
 const HIT = 7;
+/**
+ * Clusters end where shapes begin: with many lines and areas their dots are clustered far out, and
+ * a cluster of dots beside the lines they stand for would count them twice.
+ */
+const clusterMaxZoom = (many: boolean) => (many ? SHAPES_FROM - 1 : 15);
 
 let sheet: CSSStyleSheet | undefined;
 /**
@@ -256,7 +261,7 @@ export class MapView {
       ...style,
       sources: {
         ...style.sources,
-        [POINTS]: { type: 'geojson', data: collection(first?.points.add), cluster: true, clusterRadius: 48, clusterMaxZoom: 15 },
+        [POINTS]: { type: 'geojson', data: collection(first?.points.add), cluster: true, clusterRadius: 48, clusterMaxZoom: clusterMaxZoom(this.#data.many) },
         // Many lines and areas wait until the map zooms in near them (#sendShapes).
         [SHAPES]: { type: 'geojson', data: collection(from ? [] : first?.shapes.add) },
       },
@@ -292,8 +297,10 @@ export class MapView {
     const many = this.#data.many;
     const { full, points, shapes } = this.#data.update(index, shown);
     performance.mark('civic-map-diffed');
-    if (this.#data.many !== many)
+    if (this.#data.many !== many) {
       for (const id of SHAPE_LAYERS) this.map.setLayerZoomRange(id, this.#data.many ? SHAPES_FROM : 0, 24);
+      (this.map.getSource(POINTS) as GeoJSONSource).setClusterOptions({ clusterMaxZoom: clusterMaxZoom(this.#data.many) }).catch(() => {});
+    }
     if (full) this.#shapesSent = false;
     this.#send(POINTS, full, points);
     if (this.#shapesSent) this.#send(SHAPES, full, shapes);
