@@ -29,13 +29,13 @@ export class LiveUpdates<T> implements ReactiveController {
     host.addController(this);
   }
 
-  /** Follows url; calling again with the same url keeps the stream, with undefined stops it. */
+  /** Follows url (absolute, as ApiClient.url makes it); calling again with the same url keeps the stream, with undefined stops it. */
   follow(url?: string) {
     if (url === this.#url) return;
     this.#stop();
     this.#url = url;
     if (!url) return;
-    const origin = new URL(url, location.href).origin;
+    const origin = new URL(url).origin;
     if (!globalThis.EventSource || (streams.get(origin) ?? 0) >= MAX_STREAMS) return this.#fallback();
     count((this.#origin = origin), 1);
     const es = (this.#source = new EventSource(url));
