@@ -65,7 +65,7 @@ export class AdminAudit extends ConsoleView {
 
   private async load() {
     this.entries = null;
-    const page = await this.attempt(() => this.api.get<AuditPage>(this.query()));
+    const page = await this.latest(() => this.api.get<AuditPage>(this.query()));
     this.entries = page?.entries ?? [];
     this.next = page?.nextCursor ?? null;
   }

@@ -71,7 +71,7 @@ export class ListView extends ConsoleView {
     const q = new URLSearchParams();
     if (spec.searchable && this.q) q.set('q', this.q);
     if (spec.statuses && this.status) q.set('status', this.status);
-    const r = await this.attempt(() => this.api.get<Record<string, Row[]>>(q.size ? `${spec.path}?${q}` : spec.path));
+    const r = await this.latest(() => this.api.get<Record<string, Row[]>>(q.size ? `${spec.path}?${q}` : spec.path));
     this.rows = r?.[spec.key] ?? [];
   }
 

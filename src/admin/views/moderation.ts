@@ -72,12 +72,12 @@ export class AdminModeration extends ConsoleView {
   private async load() {
     this.items = null;
     if (this.status === 'submissions') {
-      const r = await this.attempt(() =>
+      const r = await this.latest(() =>
         this.api.get<{ projects: { id: string; properties: Omit<ProjectSubmission, 'id'> }[] }>(`/v1/admin/projects?status=pending${this.siteFilter}`),
       );
       this.items = (r?.projects ?? []).map((f) => ({ kind: 'project' as const, ...f.properties, id: f.id }));
     } else {
-      const r = await this.attempt(() => this.api.get<{ comments: AdminComment[] }>(`/v1/admin/comments?status=${this.status}${this.siteFilter}`));
+      const r = await this.latest(() => this.api.get<{ comments: AdminComment[] }>(`/v1/admin/comments?status=${this.status}${this.siteFilter}`));
       this.items = (r?.comments ?? []).map((c) => ({ kind: 'comment' as const, ...c }));
     }
     this.selected = new Set();

@@ -54,7 +54,7 @@ export class AdminProjects extends ConsoleView {
   }
 
   private async load(more = false) {
-    const r = await this.attempt(() => this.api.get<{ projects: AdminProject[]; nextCursor: string | null }>(this.query(more ? (this.next ?? undefined) : undefined)));
+    const r = await this.latest(() => this.api.get<{ projects: AdminProject[]; nextCursor: string | null }>(this.query(more ? (this.next ?? undefined) : undefined)));
     if (!r) return void (this.projects ??= []);
     this.projects = more ? [...(this.projects ?? []), ...r.projects] : r.projects;
     this.next = r.nextCursor;

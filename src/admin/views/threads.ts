@@ -52,7 +52,7 @@ export class AdminThreads extends ConsoleView {
 
   private async load() {
     const q = this.site ? `?site=${encodeURIComponent(this.site)}` : '';
-    const r = await this.attempt(() => this.api.get<{ threads: AdminThread[] }>(`/v1/admin/threads${q}`));
+    const r = await this.latest(() => this.api.get<{ threads: AdminThread[] }>(`/v1/admin/threads${q}`));
     this.threads = r?.threads ?? [];
   }
 

@@ -29,6 +29,19 @@ export class ConsoleView extends LitElement {
     return t.server;
   }
 
+  #newest = 0;
+
+  /**
+   * Like attempt, for what a screen lists: tabs and filters change faster than the server answers,
+   * so an answer overtaken by a newer call never resolves, and a slow list for a tab left behind
+   * cannot replace the one chosen since.
+   */
+  protected async latest<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    const n = ++this.#newest;
+    const r = await this.attempt(fn);
+    return n === this.#newest ? r : new Promise<never>(() => {});
+  }
+
   /** Runs an action, showing its failure in the screen's alert. */
   protected async attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
     this.error = '';
