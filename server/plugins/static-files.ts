@@ -35,14 +35,17 @@ function cdnHeaders (reply: FastifyReply, file: string) {
 export async function staticFiles (app: FastifyInstance, opts: { config: Config }) {
   const { cdnDir, demoDir, demo } = opts.config
   await adminFiles(app, opts.config)
+  // The demo first: with compressed copies, @fastify/static looks for a folder's index.html in the
+  // first root only (the bundle has none), so `/` would answer 404 to every browser.
   const roots: string[] = []
-  if (fs.existsSync(cdnDir)) roots.push(cdnDir)
-  else app.log.warn({ cdnDir }, 'client bundle not found: /civic.js will answer 404 until you run npm run build')
   if (demo && fs.existsSync(demoDir)) roots.push(demoDir)
   else if (demo) app.log.warn({ demoDir }, 'DEMO is on but the demo folder is missing')
+  const hasCdn = fs.existsSync(cdnDir)
+  if (hasCdn) roots.push(cdnDir)
+  else app.log.warn({ cdnDir }, 'client bundle not found: /civic.js will answer 404 until you run npm run build')
   if (!roots.length) return
   const cdnRoot = path.resolve(cdnDir) + path.sep
-  if (roots[0] === cdnDir) {
+  if (hasCdn) {
     await app.register(fastifyStatic, {
       root: cdnDir,
       prefix: '/cdn/',

@@ -32,7 +32,7 @@ forEachDb('staff console files', env => {
     const bare = await t.app.inject({ method: 'GET', url: '/admin' })
     assert.equal(bare.statusCode, 302)
     assert.equal(bare.headers.location, '/admin/')
-    const page = await t.app.inject({ method: 'GET', url: '/admin/' })
+    const page = await t.app.inject({ method: 'GET', url: '/admin/', headers: { 'accept-encoding': 'gzip, deflate, br' } })
     assert.equal(page.statusCode, 200)
     assert.match(page.body, /<civic-admin-app>/)
     assert.equal(page.headers['content-security-policy'], CONSOLE_CSP)

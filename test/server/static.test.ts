@@ -81,14 +81,18 @@ forEachDb('static files', env => {
     assert.equal(loader.body, 'export const loader = 1\n')
   })
 
-  test('the demo site at /, strict.html with its CSP', async () => {
-    const index = await t.app.inject({ method: 'GET', url: '/' })
-    assert.equal(index.statusCode, 200)
-    assert.match(index.body, /Riverton/)
-    assert.equal(index.headers['content-security-policy'], undefined)
-    const strict = await t.app.inject({ method: 'GET', url: '/strict.html' })
-    assert.equal(strict.statusCode, 200)
-    assert.equal(strict.headers['content-security-policy'], STRICT_CSP)
+  test('the demo site at /, strict.html with its CSP (also to browsers that accept compressed copies)', async () => {
+    for (const accept of ['', 'gzip, deflate, br']) {
+      const headers = { 'accept-encoding': accept }
+      const index = await t.app.inject({ method: 'GET', url: '/', headers })
+      assert.equal(index.statusCode, 200, `/ with accept-encoding "${accept}"`)
+      assert.match(index.body, /Riverton/)
+      assert.equal(index.headers['content-security-policy'], undefined)
+      const strict = await t.app.inject({ method: 'GET', url: '/strict.html', headers })
+      assert.equal(strict.statusCode, 200)
+      assert.equal(strict.headers['content-security-policy'], STRICT_CSP)
+      assert.match(strict.body, /Strict/)
+    }
     assert.equal(STRICT_CSP, "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:")
     // The API still wins over the catch-all static route.
     assert.equal((await t.app.inject({ method: 'GET', url: '/health' })).json().status, 'ok')
