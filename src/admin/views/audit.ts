@@ -65,6 +65,7 @@ export class AdminAudit extends ConsoleView {
 
   private async load() {
     this.entries = null;
+    this.loadingMore = false;
     const page = await this.latest(() => this.api.get<AuditPage>(this.query()));
     this.entries = page?.entries ?? [];
     this.next = page?.nextCursor ?? null;
@@ -74,7 +75,8 @@ export class AdminAudit extends ConsoleView {
     if (!this.next) return;
     this.loadingMore = true;
     const first = this.entries!.length;
-    const page = await this.attempt(() => this.api.get<AuditPage>(this.query(this.next!)));
+    // A filter applied meanwhile wins: this page of the old filter is dropped.
+    const page = await this.latest(() => this.api.get<AuditPage>(this.query(this.next!)));
     this.loadingMore = false;
     if (!page) return;
     this.entries = [...this.entries!, ...page.entries];
