@@ -48,7 +48,7 @@ export class LiveUpdates<T> implements ReactiveController {
         }
       });
     // CLOSED after an error means the browser gave up (e.g. a proxy that kills streams).
-    es.onerror = () => es.readyState === 2 && this.#fallback();
+    es.onerror = () => es.readyState === 2 && this.#source === es && this.#fallback();
   }
 
   #fallback() {

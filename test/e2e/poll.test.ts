@@ -751,7 +751,9 @@ test('eight live polls on one page over HTTP/1.1: four stream, the rest poll, an
   assert.equal((await answer).status(), 200);
   await appears(last.locator('.thanks'), 'the vote on the eighth poll was not thanked', errors);
   assert.equal(await resultsFooter(last), '6 people voted · Results update live.');
-  // A streaming copy hears of the vote at once.
-  await eventually(async () => assert.equal(await resultsFooter(polls.first()), '6 people voted · Results update live.'));
+  // The four streaming copies hear of the vote at once (the polling ones within 15 s); the voting
+  // copy may be one of them, so at least four, where without streams only the voter's would show it.
+  const updated = async () => (await polls.locator('[part=results] > p.muted').allInnerTexts()).filter((t) => squash(t).startsWith('6 people voted')).length;
+  await eventually(async () => assert.ok((await updated()) >= 4, `copies showing the vote: ${await updated()} of 8`));
   assert.deepEqual(errors, []);
 });

@@ -11,19 +11,23 @@ const comment = {
 };
 
 describe('console lists', () => {
-  it('a tab chosen while the previous one still loads shows its own list, whatever answers last', async () => {
-    let answerComments!: (v: unknown) => void;
-    const api = {
-      get: (path: string) =>
-        path.startsWith('/v1/admin/comments') ? new Promise((resolve) => (answerComments = resolve)) : Promise.resolve({ projects: [submission] }),
-    } as unknown as AdminApi;
-    const el = await fixture<HTMLElement>(html`<civic-admin-moderation .api=${api}></civic-admin-moderation>`);
-    const root = el.shadowRoot!;
-    [...root.querySelectorAll<HTMLButtonElement>('[aria-pressed]')].find((b) => b.textContent!.includes('Project submissions'))!.click();
-    await waitUntil(() => root.querySelector('#reason-p1'), 'the submission never showed');
-    answerComments({ comments: [comment] });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(root.querySelector('#reason-p1'), 'the submissions tab still shows its list').to.exist;
-    expect(root.textContent).not.to.contain('A held comment');
-  });
+  for (const late of ['answers', 'fails'] as const)
+    it(`a tab chosen while the previous one still loads shows its own list when the old request ${late} last`, async () => {
+      let settle!: () => void;
+      const api = {
+        get: (path: string) =>
+          path.startsWith('/v1/admin/comments')
+            ? new Promise((resolve, reject) => (settle = () => (late === 'answers' ? resolve({ comments: [comment] }) : reject(new Error('network')))))
+            : Promise.resolve({ projects: [submission] }),
+      } as unknown as AdminApi;
+      const el = await fixture<HTMLElement>(html`<civic-admin-moderation .api=${api}></civic-admin-moderation>`);
+      const root = el.shadowRoot!;
+      [...root.querySelectorAll<HTMLButtonElement>('[aria-pressed]')].find((b) => b.textContent!.includes('Project submissions'))!.click();
+      await waitUntil(() => root.querySelector('#reason-p1'), 'the submission never showed');
+      settle();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(root.querySelector('#reason-p1'), 'the submissions tab still shows its list').to.exist;
+      expect(root.textContent).not.to.contain('A held comment');
+      expect(root.querySelector('[role=alert]'), 'no alert for the tab left behind').to.equal(null);
+    });
 });

@@ -384,14 +384,6 @@ describe('civic-project-map', function () {
       throw new Error(`a click beside line ${other.id} did not select it: selected ${$(el, 'button.item[aria-current=true]')?.dataset.i}, ` +
         `under the click ${at?.tagName}.${at?.className}, center ${before} → ${map.getCenter()}, zoom ${map.getZoom()}`);
     });
-
-    // Searched down to a few dozen, the detours are lines again at every zoom.
-    const search = $<HTMLInputElement>(el, 'input[type=search]')!;
-    search.value = 'Detour 10';
-    search.dispatchEvent(new Event('input'));
-    await el.updateComplete;
-    map.jumpTo({ zoom: SHAPES_FROM - 2 });
-    await waitUntil(() => map.queryRenderedFeatures({ layers: ['shapes-line'] }).length > 0, 'under the limit, no line far out', { timeout: 8000 });
   });
 
   it('clusters are buttons named with their count; the map has named controls and a keyboard hint', async () => {

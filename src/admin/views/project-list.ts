@@ -54,6 +54,8 @@ export class AdminProjects extends ConsoleView {
   }
 
   private async load(more = false) {
+    // A new filter hides the old one's "Load more": its cursor belongs to the old list.
+    if (!more) this.next = null;
     const r = await this.latest(() => this.api.get<{ projects: AdminProject[]; nextCursor: string | null }>(this.query(more ? (this.next ?? undefined) : undefined)));
     if (!r) return void (this.projects ??= []);
     this.projects = more ? [...(this.projects ?? []), ...r.projects] : r.projects;

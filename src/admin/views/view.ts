@@ -38,8 +38,15 @@ export class ConsoleView extends LitElement {
    */
   protected async latest<T>(fn: () => Promise<T>): Promise<T | undefined> {
     const n = ++this.#newest;
-    const r = await this.attempt(fn);
-    return n === this.#newest ? r : new Promise<never>(() => {});
+    this.error = '';
+    try {
+      const r = await fn();
+      if (n === this.#newest) return r;
+    } catch (e) {
+      // Nor does its failure show: the alert belongs to the list on screen.
+      if (n === this.#newest) return void (this.error = this.errorText(e));
+    }
+    return new Promise<never>(() => {});
   }
 
   /** Runs an action, showing its failure in the screen's alert. */

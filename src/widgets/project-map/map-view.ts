@@ -299,7 +299,7 @@ export class MapView {
     performance.mark('civic-map-diffed');
     if (this.#data.many !== many) {
       for (const id of SHAPE_LAYERS) this.map.setLayerZoomRange(id, this.#data.many ? SHAPES_FROM : 0, 24);
-      (this.map.getSource(POINTS) as GeoJSONSource).setClusterOptions({ clusterMaxZoom: clusterMaxZoom(this.#data.many) }).catch(() => {});
+      (this.map.getSource(POINTS) as GeoJSONSource).setClusterOptions({ cluster: true, clusterMaxZoom: clusterMaxZoom(this.#data.many) }).catch(() => {});
     }
     if (full) this.#shapesSent = false;
     this.#send(POINTS, full, points);
